@@ -1,0 +1,2 @@
+import { builtinRulesDir } from '../paths.js'
+console.log(builtinRulesDir())
