@@ -143,6 +143,8 @@ export interface ParseResult {
   findings: Finding[]
   /** The source lines, for comment markers (suppressions, quick fixes). */
   lines: string[]
+  /** Set when the file was not checked, with the reason (too large, not a workflow). */
+  skipped?: string
 }
 
 /** Reads a file of the scanned repository by its repo-relative path; undefined when absent. */

@@ -1,0 +1,860 @@
+/**
+ * Parses a workflow or a composite action into the model of ./model.ts, with a range on every node a
+ * finding can point at. Bad input never throws: it becomes a finding with its line, and the model
+ * keeps whatever could be read. Local composite actions (`uses: ./path`) are expanded in place.
+ */
+import { LineCounter, parseAllDocuments, Scalar as YScalar } from 'yaml'
+import type { Document, Node, YAMLMap } from 'yaml'
+import type { FileRange, Finding, Severity, SourceFile } from '../types.js'
+import type {
+  FileReader,
+  Job,
+  Minutes,
+  ParseResult,
+  Permissions,
+  RunScript,
+  Scalar,
+  Step,
+  UsesRef,
+  Workflow
+} from './model.js'
+import { parseUses, resolveLocalAction } from './uses.js'
+import {
+  asMap,
+  asSeq,
+  describe,
+  entries,
+  kindOf,
+  NodeContext,
+  scalarText,
+  type Entry
+} from './yaml-nodes.js'
+
+export interface ParseLimits {
+  /** Files larger than this are not parsed. */
+  maxBytes: number
+  /** Alias resolutions per file (alias bombs). */
+  maxAliases: number
+  /** Nesting depth of collections (deeply nested flow collections). */
+  maxDepth: number
+  /** Jobs per workflow and steps per job that are modelled. */
+  maxJobs: number
+  maxSteps: number
+  /** Levels of local composite actions expanded inside each other. */
+  maxCompositeDepth: number
+}
+
+export const DEFAULT_LIMITS: ParseLimits = {
+  maxBytes: 2 * 1024 * 1024,
+  maxAliases: 1000,
+  maxDepth: 64,
+  maxJobs: 1000,
+  maxSteps: 1000,
+  maxCompositeDepth: 8
+}
+
+export interface ParseOptions {
+  limits?: Partial<ParseLimits>
+  /** Parsed composite actions, shared across the files of one scan. */
+  cache?: Map<string, ParseResult>
+}
+
+export const PARSE_ERROR = 'parse-error'
+export const INVALID_WORKFLOW = 'invalid-workflow'
+
+const WORKFLOW_KEYS = new Set([
+  'name',
+  'run-name',
+  'on',
+  'permissions',
+  'env',
+  'defaults',
+  'concurrency',
+  'jobs'
+])
+const JOB_KEYS = new Set([
+  'name',
+  'permissions',
+  'needs',
+  'if',
+  'runs-on',
+  'environment',
+  'concurrency',
+  'outputs',
+  'env',
+  'defaults',
+  'steps',
+  'timeout-minutes',
+  'strategy',
+  'continue-on-error',
+  'container',
+  'services',
+  'uses',
+  'with',
+  'secrets',
+  'snapshot'
+])
+const STEP_KEYS = new Set([
+  'id',
+  'if',
+  'name',
+  'uses',
+  'run',
+  'shell',
+  'with',
+  'env',
+  'continue-on-error',
+  'timeout-minutes',
+  'working-directory'
+])
+const ACTION_KEYS = new Set([
+  'name',
+  'author',
+  'description',
+  'inputs',
+  'outputs',
+  'runs',
+  'branding'
+])
+const EXPRESSION = /\$\{\{/
+
+class Parser {
+  readonly findings: Finding[] = []
+  constructor(
+    readonly ctx: NodeContext,
+    readonly limits: ParseLimits,
+    readonly readFile: FileReader,
+    readonly cache: Map<string, ParseResult>,
+    /** Composite files being expanded, outermost first: the cycle guard. */
+    readonly stack: string[]
+  ) {}
+
+  problem(
+    message: string,
+    range: FileRange,
+    severity: Severity = 'error',
+    ruleId = INVALID_WORKFLOW
+  ): void {
+    this.findings.push({
+      ruleId,
+      severity,
+      file: range.file,
+      line: range.line,
+      column: range.column,
+      endLine: range.endLine,
+      endColumn: range.endColumn,
+      message,
+      recommendation: ''
+    })
+  }
+
+  expect(node: Node | undefined, kind: 'map' | 'seq', what: string, at: FileRange): boolean {
+    const k = kindOf(node)
+    if (k === kind || k === 'null') return k === kind
+    this.problem(
+      `${what} must be ${kind === 'map' ? 'a mapping' : 'a list'}, not ${describe(node)}`,
+      at
+    )
+    return false
+  }
+
+  unknownKeys(map: YAMLMap, known: Set<string>, where: string): void {
+    for (const e of entries(this.ctx, map)) {
+      if (!known.has(e.key)) {
+        this.problem(`unknown key \`${e.key}\` in ${where}`, this.ctx.range(e.keyNode), 'warning')
+      }
+    }
+  }
+
+  scalar(e: Entry | undefined): Scalar | undefined {
+    if (!e) return undefined
+    const text = scalarText(e.value)
+    if (text === undefined) {
+      if (kindOf(e.value) !== 'null') {
+        this.problem(
+          `\`${e.key}\` must be a single value, not ${describe(e.value)}`,
+          this.ctx.range(e.value)
+        )
+      }
+      return undefined
+    }
+    return {
+      value: text,
+      isExpression: EXPRESSION.test(text),
+      range: this.ctx.range(e.value, this.ctx.range(e.keyNode)),
+      keyRange: this.ctx.range(e.keyNode)
+    }
+  }
+
+  /** A mapping of names to scalars (`with`, `env`); an expression in place of the map is kept as ''. */
+  scalarMap(e: Entry | undefined, what: string): Record<string, Scalar> {
+    const out: Record<string, Scalar> = {}
+    if (!e) return out
+    const map = asMap(e.value)
+    if (!map) {
+      const text = scalarText(e.value)
+      if (text !== undefined && EXPRESSION.test(text)) return out
+      this.expect(e.value, 'map', `\`${what}\``, this.ctx.range(e.value, this.ctx.range(e.keyNode)))
+      return out
+    }
+    for (const item of entries(this.ctx, map)) {
+      const s = this.scalar(item)
+      if (s) out[item.key] = s
+    }
+    return out
+  }
+
+  minutes(e: Entry | undefined, what: string): Minutes | undefined {
+    if (!e) return undefined
+    const text = scalarText(e.value)
+    if (text === undefined) return undefined
+    if (EXPRESSION.test(text)) return 'expression'
+    const n = Number(text)
+    if (!Number.isFinite(n) || n < 0) {
+      this.problem(
+        `\`${what}\` must be a number of minutes or an expression, not \`${text}\``,
+        this.ctx.range(e.value)
+      )
+      return undefined
+    }
+    return n
+  }
+
+  permissions(e: Entry | undefined): Permissions | undefined {
+    if (!e) return undefined
+    const range = this.ctx.range(e.value, this.ctx.range(e.keyNode))
+    const text = scalarText(e.value)
+    if (text !== undefined) {
+      if (text === 'read-all' || text === 'write-all') return { kind: text, scopes: {}, range }
+      this.problem(
+        `\`permissions\` must be \`read-all\`, \`write-all\` or a mapping, not \`${text}\``,
+        range
+      )
+      return undefined
+    }
+    const map = asMap(e.value)
+    if (!map) {
+      if (kindOf(e.value) === 'null') return { kind: 'map', scopes: {}, range }
+      this.expect(e.value, 'map', '`permissions`', range)
+      return undefined
+    }
+    const scopes: Permissions['scopes'] = {}
+    for (const item of entries(this.ctx, map)) {
+      const level = scalarText(item.value)
+      if (level === 'read' || level === 'write' || level === 'none') scopes[item.key] = level
+      else
+        this.problem(
+          `permission \`${item.key}\` must be read, write or none`,
+          this.ctx.range(item.value ?? item.keyNode)
+        )
+    }
+    return { kind: 'map', scopes, range }
+  }
+
+  runScript(e: Entry): RunScript | undefined {
+    const text = scalarText(e.value)
+    if (text === undefined) {
+      this.problem(
+        `\`run\` must be a string, not ${describe(e.value)}`,
+        this.ctx.range(e.value, this.ctx.range(e.keyNode))
+      )
+      return undefined
+    }
+    const range = this.ctx.range(e.value)
+    const count = text.split('\n').length
+    const lines: number[] = new Array(count)
+    const node = e.value as YScalar
+    if (node.type === YScalar.BLOCK_LITERAL) {
+      // A literal block keeps every line: content line i is on the line after the indicator, plus i.
+      for (let i = 0; i < count; i++) lines[i] = Math.min(range.line + 1 + i, range.endLine)
+    } else if (node.type === YScalar.BLOCK_FOLDED) {
+      for (let i = 0; i < count; i++) lines[i] = Math.min(range.line + 1 + i, range.endLine)
+    } else {
+      for (let i = 0; i < count; i++) lines[i] = Math.min(range.line + i, range.endLine)
+    }
+    return { text, range, lines }
+  }
+
+  /** Parses a `steps:` list. `env` is what the steps inherit; composites are expanded in place. */
+  steps(
+    e: Entry | undefined,
+    jobLabel: string,
+    inherited: Record<string, Scalar>,
+    out: Step[]
+  ): void {
+    if (!e) return
+    const seq = asSeq(e.value)
+    if (!seq) {
+      this.expect(
+        e.value,
+        'seq',
+        `\`steps\` of ${jobLabel}`,
+        this.ctx.range(e.value, this.ctx.range(e.keyNode))
+      )
+      return
+    }
+    let localIndex = 0
+    for (const item of seq.items) {
+      const node = this.ctx.deref(item)
+      const index = localIndex++
+      if (out.length >= this.limits.maxSteps) {
+        this.problem(
+          `${jobLabel} has more than ${this.limits.maxSteps} steps (after expanding composite actions); the rest were not checked`,
+          this.ctx.range(node),
+          'warning'
+        )
+        return
+      }
+      const map = asMap(node)
+      if (!map) {
+        this.problem(
+          `step ${index + 1} of ${jobLabel} must be a mapping, not ${describe(node)}`,
+          this.ctx.range(node)
+        )
+        continue
+      }
+      const step = this.step(map, index, out.length, jobLabel, inherited)
+      out.push(step)
+      if (step.uses?.kind === 'local') this.expand(step, out)
+    }
+  }
+
+  step(
+    map: YAMLMap,
+    localIndex: number,
+    index: number,
+    jobLabel: string,
+    inherited: Record<string, Scalar>
+  ): Step {
+    const es = entries(this.ctx, map)
+    const get = (k: string) => es.find((x) => x.key === k)
+    this.unknownKeys(map, STEP_KEYS, `step ${localIndex + 1} of ${jobLabel}`)
+    const range = this.ctx.range(map)
+    const usesEntry = get('uses')
+    const runEntry = get('run')
+    const name = this.scalar(get('name'))?.value
+    const id = this.scalar(get('id'))?.value
+    let uses: UsesRef | undefined
+    if (usesEntry) {
+      const s = this.scalar(usesEntry)
+      if (s) {
+        uses = parseUses(s.value, s.range)
+        if (uses.kind === 'invalid')
+          this.problem(`\`uses: ${s.value}\` is not a valid action reference`, s.range)
+      }
+    }
+    const run = runEntry ? this.runScript(runEntry) : undefined
+    if (usesEntry && runEntry)
+      this.problem(`step ${localIndex + 1} of ${jobLabel} has both \`uses\` and \`run\``, range)
+    if (!usesEntry && !runEntry)
+      this.problem(`step ${localIndex + 1} of ${jobLabel} has neither \`uses\` nor \`run\``, range)
+    const env = this.scalarMap(get('env'), 'env')
+    const coe = get('continue-on-error')
+    const coeText = coe ? scalarText(coe.value) : undefined
+    const firstRunLine = run?.text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim()
+    const label =
+      name ??
+      (uses ? uses.raw : firstRunLine ? truncate(firstRunLine, 60) : `step ${localIndex + 1}`)
+    return {
+      file: this.ctx.file,
+      index,
+      localIndex,
+      id,
+      name,
+      label,
+      range,
+      uses,
+      with: this.scalarMap(get('with'), 'with'),
+      run,
+      shell: this.scalar(get('shell'))?.value,
+      env,
+      effectiveEnv: { ...inherited, ...env },
+      if: this.scalar(get('if')),
+      timeoutMinutes: this.minutes(get('timeout-minutes'), 'timeout-minutes'),
+      continueOnError:
+        coeText === undefined
+          ? undefined
+          : EXPRESSION.test(coeText)
+            ? 'expression'
+            : coeText === 'true'
+    }
+  }
+
+  /** Expands a `uses: ./path` step with the composite's steps, or marks it unresolved. */
+  expand(step: Step, out: Step[]): void {
+    const uses = step.uses as UsesRef
+    const resolved = resolveLocalAction(uses.raw, this.readFile)
+    if ('error' in resolved) {
+      step.unresolved = resolved.error
+      return
+    }
+    if (this.stack.includes(resolved.path)) {
+      step.unresolved = `cycle: ${[...this.stack, resolved.path].join(' -> ')}`
+      this.problem(
+        `local action \`${uses.raw}\` uses itself (${step.unresolved}); not expanded`,
+        uses.range,
+        'warning'
+      )
+      return
+    }
+    if (this.stack.length >= this.limits.maxCompositeDepth) {
+      step.unresolved = `more than ${this.limits.maxCompositeDepth} levels of composite actions`
+      this.problem(
+        `local action \`${uses.raw}\` is nested too deep (${step.unresolved}); not expanded`,
+        uses.range,
+        'warning'
+      )
+      return
+    }
+    const parsed = parseComposite(
+      resolved.path,
+      resolved.text,
+      this.readFile,
+      this.limits,
+      this.cache,
+      [...this.stack, resolved.path]
+    )
+    const composite = parsed.workflow
+    if (!composite || composite.kind !== 'composite') {
+      step.unresolved = composite
+        ? `${resolved.path} is not a composite action`
+        : `${resolved.path} could not be parsed`
+      return
+    }
+    step.expanded = true
+    for (const inner of composite.jobs[0]?.steps ?? []) {
+      if (out.length >= this.limits.maxSteps) return
+      const copy: Step = {
+        ...inner,
+        index: out.length,
+        effectiveEnv: { ...step.effectiveEnv, ...inner.env },
+        expansion: { via: step, file: resolved.path }
+      }
+      out.push(copy)
+    }
+  }
+
+  job(e: Entry, wf: { env: Record<string, Scalar>; permissions: Permissions }): Job | undefined {
+    const label = `job \`${e.key}\``
+    const map = asMap(e.value)
+    if (!map) {
+      this.problem(
+        `${label} must be a mapping, not ${describe(e.value)}`,
+        this.ctx.range(e.value, this.ctx.range(e.keyNode))
+      )
+      return undefined
+    }
+    this.unknownKeys(map, JOB_KEYS, label)
+    const es = entries(this.ctx, map)
+    const get = (k: string) => es.find((x) => x.key === k)
+    const env = this.scalarMap(get('env'), 'env')
+    const timeout = this.minutes(get('timeout-minutes'), 'timeout-minutes')
+    const usesEntry = get('uses')
+    const usesScalar = this.scalar(usesEntry)
+    const secretsEntry = get('secrets')
+    let secrets: Job['secrets']
+    if (secretsEntry) {
+      secrets =
+        scalarText(secretsEntry.value) === 'inherit'
+          ? 'inherit'
+          : this.scalarMap(secretsEntry, 'secrets')
+    }
+    const needsEntry = get('needs')
+    const needs: string[] = []
+    if (needsEntry) {
+      const seq = asSeq(needsEntry.value)
+      if (seq)
+        for (const n of seq.items) {
+          const t = scalarText(this.ctx.deref(n))
+          if (t !== undefined) needs.push(t)
+        }
+      else {
+        const t = scalarText(needsEntry.value)
+        if (t !== undefined) needs.push(t)
+      }
+    }
+    const strategy = asMap(get('strategy')?.value)
+    const runsOn = get('runs-on')
+    const environment = get('environment')
+    const job: Job = {
+      id: e.key,
+      name: this.scalar(get('name'))?.value,
+      file: this.ctx.file,
+      range: this.ctx.range(e.keyNode),
+      kind: usesEntry ? 'reusable' : 'steps',
+      runsOn: runsOn ? (scalarText(runsOn.value) ?? undefined) : undefined,
+      permissions: this.permissions(get('permissions')) ?? wf.permissions,
+      timeoutMinutes: timeout ?? 360,
+      timeoutSet: timeout !== undefined,
+      if: this.scalar(get('if')),
+      needs,
+      env,
+      environment: environment
+        ? (scalarText(environment.value) ??
+          scalarText(asMap(environment.value)?.get('name', true) as Node))
+        : undefined,
+      hasMatrix: strategy !== undefined && strategy.has('matrix'),
+      strategy: get('strategy') ? true : undefined,
+      container: get('container') ? true : undefined,
+      services: get('services') ? true : undefined,
+      steps: [],
+      uses: usesScalar ? parseUses(usesScalar.value, usesScalar.range) : undefined,
+      with: this.scalarMap(get('with'), 'with'),
+      secrets
+    }
+    if (job.kind === 'reusable' && get('steps'))
+      this.problem(`${label} has both \`uses\` and \`steps\``, job.range)
+    if (job.kind === 'steps') {
+      if (!get('steps')) this.problem(`${label} has no \`steps\``, job.range)
+      this.steps(get('steps'), label, { ...wf.env, ...env }, job.steps)
+    }
+    return job
+  }
+
+  triggers(e: Entry | undefined): string[] {
+    if (!e) return []
+    const text = scalarText(e.value)
+    if (text !== undefined) return [text]
+    const seq = asSeq(e.value)
+    if (seq)
+      return seq.items.map((i) => scalarText(this.ctx.deref(i))).filter((x): x is string => !!x)
+    const map = asMap(e.value)
+    if (map) return entries(this.ctx, map).map((x) => x.key)
+    return []
+  }
+
+  workflow(root: YAMLMap): Workflow {
+    this.unknownKeys(root, WORKFLOW_KEYS, 'the workflow')
+    const es = entries(this.ctx, root)
+    const get = (k: string) => es.find((x) => x.key === k)
+    const triggers = this.triggers(get('on'))
+    const env = this.scalarMap(get('env'), 'env')
+    const explicit = this.permissions(get('permissions'))
+    const onlyCalled = triggers.length > 0 && triggers.every((t) => t === 'workflow_call')
+    const permissions: Permissions = explicit ?? {
+      kind: onlyCalled ? 'inherited' : 'default',
+      scopes: {}
+    }
+    const wf: Workflow = {
+      file: this.ctx.file,
+      kind: 'workflow',
+      name: this.scalar(get('name'))?.value,
+      triggers,
+      env,
+      permissions,
+      jobs: [],
+      inputs: this.callInputs(get('on'))
+    }
+    if (!get('on'))
+      this.problem('the workflow has no `on:` (no trigger)', this.ctx.range(root), 'warning')
+    const jobsEntry = get('jobs')
+    if (!jobsEntry) {
+      this.problem('the workflow has no `jobs`', this.ctx.range(root))
+      return wf
+    }
+    const jobs = asMap(jobsEntry.value)
+    if (!jobs) {
+      this.expect(
+        jobsEntry.value,
+        'map',
+        '`jobs`',
+        this.ctx.range(jobsEntry.value, this.ctx.range(jobsEntry.keyNode))
+      )
+      return wf
+    }
+    for (const je of entries(this.ctx, jobs)) {
+      if (wf.jobs.length >= this.limits.maxJobs) {
+        this.problem(
+          `more than ${this.limits.maxJobs} jobs; the rest were not checked`,
+          this.ctx.range(je.keyNode),
+          'warning'
+        )
+        break
+      }
+      const job = this.job(je, wf)
+      if (job) wf.jobs.push(job)
+    }
+    return wf
+  }
+
+  callInputs(on: Entry | undefined): string[] {
+    const call = asMap(asMap(on?.value)?.get('workflow_call', true) as Node | undefined)
+    const inputs = asMap(call?.get('inputs', true) as Node | undefined)
+    return inputs ? entries(this.ctx, inputs).map((x) => x.key) : []
+  }
+
+  composite(root: YAMLMap): Workflow | undefined {
+    this.unknownKeys(root, ACTION_KEYS, 'the action')
+    const es = entries(this.ctx, root)
+    const get = (k: string) => es.find((x) => x.key === k)
+    const runs = asMap(get('runs')?.value)
+    const using = runs ? scalarText(runs.get('using', true) as Node) : undefined
+    const inputsMap = asMap(get('inputs')?.value)
+    const wf: Workflow = {
+      file: this.ctx.file,
+      kind: 'composite',
+      name: this.scalar(get('name'))?.value,
+      triggers: [],
+      env: {},
+      permissions: { kind: 'inherited', scopes: {} },
+      jobs: [],
+      inputs: inputsMap ? entries(this.ctx, inputsMap).map((x) => x.key) : []
+    }
+    if (using !== 'composite') return wf
+    const stepsEntry = runs ? entries(this.ctx, runs).find((x) => x.key === 'steps') : undefined
+    const job: Job = {
+      id: this.ctx.file,
+      file: this.ctx.file,
+      range: this.ctx.range(get('runs')?.keyNode),
+      kind: 'steps',
+      permissions: wf.permissions,
+      timeoutMinutes: 360,
+      timeoutSet: false,
+      needs: [],
+      env: {},
+      hasMatrix: false,
+      steps: [],
+      with: {}
+    }
+    if (!stepsEntry) this.problem('the composite action has no `runs.steps`', job.range)
+    this.steps(stepsEntry, 'the composite action', {}, job.steps)
+    wf.jobs.push(job)
+    return wf
+  }
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s
+}
+
+function problemFinding(
+  file: string,
+  message: string,
+  line = 1,
+  column = 1,
+  ruleId = PARSE_ERROR
+): Finding {
+  return {
+    ruleId,
+    severity: 'error',
+    file,
+    line,
+    column,
+    endLine: line,
+    endColumn: column,
+    message,
+    recommendation: ''
+  }
+}
+
+/** Deepest nesting of `[` / `{` outside quotes and comments: checked before handing text to `yaml`. */
+function flowDepth(text: string, limit: number): number {
+  let depth = 0
+  let max = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 91 || c === 123) {
+      if (++depth > max) max = depth
+      if (max > limit) return max
+    } else if (c === 93 || c === 125) {
+      if (depth > 0) depth--
+    }
+  }
+  return max
+}
+
+interface Loaded {
+  ctx?: NodeContext
+  root?: YAMLMap
+  findings: Finding[]
+  lines: string[]
+  skipped?: string
+}
+
+function load(path: string, text: string, limits: ParseLimits): Loaded {
+  const lines = text.split(/\r?\n|\r/)
+  const findings: Finding[] = []
+  if (text.length > limits.maxBytes) {
+    return {
+      findings,
+      lines: [],
+      skipped: `larger than the ${Math.round(limits.maxBytes / 1024)} KiB limit for one file (${Math.round(text.length / 1024)} KiB)`
+    }
+  }
+  const depth = flowDepth(text, limits.maxDepth)
+  if (depth > limits.maxDepth) {
+    return {
+      findings: [
+        problemFinding(
+          path,
+          `collections are nested more than ${limits.maxDepth} levels deep; the file was not parsed`
+        )
+      ],
+      lines
+    }
+  }
+  const lineCounter = new LineCounter()
+  let docs: Document.Parsed[]
+  try {
+    docs = parseAllDocuments(text, {
+      lineCounter,
+      uniqueKeys: true,
+      prettyErrors: false,
+      strict: true
+    }) as Document.Parsed[]
+  } catch (err) {
+    return {
+      findings: [problemFinding(path, `could not be parsed as YAML: ${(err as Error).message}`)],
+      lines
+    }
+  }
+  if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed]
+  if (docs.length === 0) {
+    return {
+      findings: [
+        problemFinding(
+          path,
+          'the file is empty: a workflow needs `on:` and `jobs:`',
+          1,
+          1,
+          INVALID_WORKFLOW
+        )
+      ],
+      lines
+    }
+  }
+  const doc = docs[0]
+  let fatal = false
+  const MAX_ERRORS = 5
+  for (const err of doc.errors.slice(0, MAX_ERRORS)) {
+    const pos = lineCounter.linePos(err.pos[0])
+    const duplicate = err.code === 'DUPLICATE_KEY'
+    if (!duplicate) fatal = true
+    const message = duplicate
+      ? `duplicate key: ${firstLine(err.message)} (the first one is used)`
+      : `invalid YAML: ${firstLine(err.message)}`
+    findings.push(problemFinding(path, message, pos.line, pos.col))
+  }
+  if (doc.errors.length > MAX_ERRORS) {
+    fatal = fatal || doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')
+    const last = findings[findings.length - 1]
+    last.message += ` (and ${doc.errors.length - MAX_ERRORS} more YAML errors after it)`
+  }
+  if (docs.length > 1) {
+    const second = docs[1].range ? lineCounter.linePos(docs[1].range[0]) : { line: 1, col: 1 }
+    findings.push(
+      problemFinding(
+        path,
+        `the file holds ${docs.length} YAML documents; only the first is read`,
+        second.line,
+        second.col,
+        INVALID_WORKFLOW
+      )
+    )
+  }
+  if (fatal) return { findings, lines }
+  const ctx = new NodeContext(path, doc, lineCounter, limits.maxAliases)
+  const rootNode = ctx.deref(doc.contents)
+  const root = asMap(rootNode)
+  if (!root) {
+    if (kindOf(rootNode) === 'null') {
+      findings.push(
+        problemFinding(
+          path,
+          'the file has no content (only comments or nothing): a workflow needs `on:` and `jobs:`',
+          1,
+          1,
+          INVALID_WORKFLOW
+        )
+      )
+    } else {
+      const r = ctx.range(rootNode)
+      findings.push(
+        problemFinding(
+          path,
+          `the top level must be a mapping, not ${describe(rootNode)}`,
+          r.line,
+          r.column,
+          INVALID_WORKFLOW
+        )
+      )
+    }
+    return { findings, lines }
+  }
+  return { ctx, root, findings, lines }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]
+}
+
+function parseComposite(
+  path: string,
+  text: string,
+  readFile: FileReader,
+  limits: ParseLimits,
+  cache: Map<string, ParseResult>,
+  stack: string[]
+): ParseResult {
+  const cached = cache.get(path)
+  if (cached && stack.length <= 1) return cached
+  const loaded = load(path, text, limits)
+  if (!loaded.ctx || !loaded.root)
+    return { findings: loaded.findings, lines: loaded.lines, skipped: loaded.skipped }
+  const p = new Parser(loaded.ctx, limits, readFile, cache, stack)
+  const workflow = p.composite(loaded.root)
+  const result: ParseResult = {
+    workflow,
+    findings: [...loaded.findings, ...p.findings],
+    lines: loaded.lines
+  }
+  if (stack.length <= 1) cache.set(path, result)
+  return result
+}
+
+/** Whether a parsed mapping looks like a composite (or other) action file rather than a workflow. */
+function isActionFile(path: string, root: YAMLMap): boolean {
+  return /(^|\/)action\.ya?ml$/.test(path) || (root.has('runs') && !root.has('jobs'))
+}
+
+/**
+ * Parses one workflow or action file. `readFile` reads other files of the same repository (for local
+ * composite actions); it is never asked for a path outside the repository.
+ */
+export function parseWorkflow(
+  file: SourceFile,
+  readFile: FileReader,
+  options: ParseOptions = {}
+): ParseResult {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits }
+  const cache = options.cache ?? new Map<string, ParseResult>()
+  const loaded = load(file.path, file.text, limits)
+  if (!loaded.ctx || !loaded.root)
+    return { findings: loaded.findings, lines: loaded.lines, skipped: loaded.skipped }
+  const root = loaded.root
+  if (isActionFile(file.path, root)) {
+    const p = new Parser(loaded.ctx, limits, readFile, cache, [file.path])
+    const workflow = p.composite(root)
+    if (workflow && workflow.jobs.length === 0) {
+      return {
+        findings: [...loaded.findings, ...p.findings],
+        lines: loaded.lines,
+        skipped: 'an action that is not a composite action'
+      }
+    }
+    return { workflow, findings: [...loaded.findings, ...p.findings], lines: loaded.lines }
+  }
+  if (!root.has('jobs') && !root.has('on')) {
+    return {
+      findings: loaded.findings,
+      lines: loaded.lines,
+      skipped: 'not a workflow or an action (no `on:`, `jobs:` or `runs:`)'
+    }
+  }
+  const p = new Parser(loaded.ctx, limits, readFile, cache, [])
+  const workflow = p.workflow(root)
+  return { workflow, findings: [...loaded.findings, ...p.findings], lines: loaded.lines }
+}
