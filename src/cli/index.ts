@@ -1,2 +1,2 @@
-import { builtinRulesDir } from '../paths.js'
-console.log(builtinRulesDir())
+// The CLI entry; wired once the engine lands.
+export {}

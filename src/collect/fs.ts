@@ -1,0 +1,258 @@
+/**
+ * Collects the files to check from the local file system (the CLI, and the action when the workspace
+ * is checked out): paths, folders and globs become groups of files under a repository root, read and
+ * decoded with limits. Knows nothing of YAML or rules.
+ */
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  statSync
+} from 'node:fs'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { minimatch } from 'minimatch'
+import type { FileStatus, SourceFile } from '../types.js'
+import type { FileReader } from '../workflow/model.js'
+
+/** Files of one repository root, with repo-relative paths. */
+export interface RootGroup {
+  /** Absolute path of the root. */
+  root: string
+  /** The root as the user sees it, relative to the working directory ('' for the working directory). */
+  display: string
+  files: SourceFile[]
+  statuses: FileStatus[]
+  readFile: FileReader
+}
+
+export interface CollectResult {
+  groups: RootGroup[]
+  /** Paths that matched nothing, or could not be read at all. */
+  errors: string[]
+}
+
+export const MAX_FILE_BYTES = 2 * 1024 * 1024
+/** Files visited when walking one folder or glob. */
+export const MAX_WALK_FILES = 50_000
+
+const YAML_FILE = /\.ya?ml$/i
+const REPO_GLOBS = ['.github/workflows/**/*.{yml,yaml}', '.github/actions/**/action.{yml,yaml}']
+
+/** Decodes a file's bytes: UTF-8 only, BOM removed; binary or other encodings are skipped with the reason. */
+export function decodeSource(bytes: Uint8Array): { text: string } | { skipped: string } {
+  if (bytes.includes(0)) return { skipped: 'contains NUL bytes: a binary file, not YAML' }
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return { skipped: 'not valid UTF-8 text (workflows must be UTF-8)' }
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  return { text }
+}
+
+/** Reads and decodes one file, refusing files over the size limit without reading them whole. */
+export function readSourceFile(
+  path: string,
+  maxBytes = MAX_FILE_BYTES
+): { text: string } | { skipped: string } {
+  let size: number
+  try {
+    size = statSync(path).size
+  } catch (err) {
+    return {
+      skipped: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`
+    }
+  }
+  if (size > maxBytes) {
+    return {
+      skipped: `${Math.round(size / 1024)} KiB is over the ${Math.round(maxBytes / 1024)} KiB limit for one file`
+    }
+  }
+  const buf = Buffer.alloc(size)
+  const fd = openSync(path, 'r')
+  try {
+    let off = 0
+    while (off < size) {
+      const n = readSync(fd, buf, off, size - off, off)
+      if (n === 0) break
+      off += n
+    }
+  } finally {
+    closeSync(fd)
+  }
+  return decodeSource(buf)
+}
+
+const toPosix = (p: string) => p.split(sep).join('/')
+
+function isRepoRoot(dir: string): boolean {
+  return existsSync(join(dir, '.github')) || existsSync(join(dir, '.git'))
+}
+
+/** The nearest folder at or above `dir` that is a repository root, else `dir` itself. */
+function findRoot(dir: string): string {
+  let d = dir
+  for (;;) {
+    if (isRepoRoot(d)) return d
+    const up = dirname(d)
+    if (up === d) return dir
+    d = up
+  }
+}
+
+/** Walks `dir` (no symlinks followed), giving repo-relative posix paths of files and the links met. */
+function walk(
+  dir: string,
+  base: string,
+  out: { files: string[]; links: string[]; truncated: boolean }
+): void {
+  let names: string[]
+  try {
+    names = readdirSync(dir).sort()
+  } catch {
+    return
+  }
+  for (const name of names) {
+    if (out.files.length >= MAX_WALK_FILES) {
+      out.truncated = true
+      return
+    }
+    if (name === 'node_modules' || name === '.git') continue
+    const full = join(dir, name)
+    const st = lstatSync(full)
+    if (st.isSymbolicLink()) out.links.push(toPosix(relative(base, full)))
+    else if (st.isDirectory()) walk(full, base, out)
+    else if (st.isFile()) out.files.push(toPosix(relative(base, full)))
+  }
+}
+
+/** A FileReader over a root: repo-relative paths only, nothing outside the root (symlinks included). */
+export function rootReader(root: string): FileReader {
+  const realRoot = realpathSync(root)
+  return (path: string) => {
+    if (isAbsolute(path) || path.split('/').includes('..')) return undefined
+    const full = join(root, path)
+    let real: string
+    try {
+      real = realpathSync(full)
+    } catch {
+      return undefined
+    }
+    if (real !== realRoot && !real.startsWith(realRoot + sep)) return undefined
+    const r = readSourceFile(real)
+    return 'text' in r ? r.text : undefined
+  }
+}
+
+function hasGlobMagic(p: string): boolean {
+  return /[*?[\]{}]/.test(p)
+}
+
+/** The part of a glob before its first magic segment. */
+function globBase(pattern: string): string {
+  const parts = pattern.split('/')
+  const fixed: string[] = []
+  for (const part of parts) {
+    if (hasGlobMagic(part)) break
+    fixed.push(part)
+  }
+  return fixed.join('/') || '.'
+}
+
+/**
+ * Collects files from CLI paths (default: the working directory). A folder that is a repository root
+ * means its workflows and local actions; any other folder means every YAML file under it; a glob means
+ * the YAML files it matches.
+ */
+export function collect(paths: string[], cwd: string, ignore: string[] = []): CollectResult {
+  const groups = new Map<string, RootGroup>()
+  const errors: string[] = []
+  const group = (root: string): RootGroup => {
+    let g = groups.get(root)
+    if (!g) {
+      const rel = toPosix(relative(cwd, root))
+      g = { root, display: rel, files: [], statuses: [], readFile: rootReader(root) }
+      groups.set(root, g)
+    }
+    return g
+  }
+  const seen = new Set<string>()
+  const add = (root: string, rel: string) => {
+    const g = group(root)
+    const key = join(root, rel)
+    if (seen.has(key)) return
+    seen.add(key)
+    if (ignore.length && ignore.some((p) => minimatch(rel, p, { dot: true }))) {
+      g.statuses.push({
+        path: rel,
+        status: 'skipped',
+        reason: 'matches an `ignore` pattern of the config'
+      })
+      return
+    }
+    const r = readSourceFile(join(root, rel))
+    if ('skipped' in r) g.statuses.push({ path: rel, status: 'skipped', reason: r.skipped })
+    else g.files.push({ path: rel, text: r.text })
+  }
+  const addLinks = (root: string, links: string[]) => {
+    for (const l of links) {
+      if (!YAML_FILE.test(l)) continue
+      const g = group(root)
+      g.statuses.push({ path: l, status: 'skipped', reason: 'a symbolic link: not followed' })
+    }
+  }
+  for (const p of paths.length ? paths : ['.']) {
+    const abs = resolve(cwd, p)
+    if (hasGlobMagic(p) && !existsSync(abs)) {
+      const baseAbs = resolve(cwd, globBase(p))
+      const root = findRoot(
+        existsSync(baseAbs) && statSync(baseAbs).isDirectory() ? baseAbs : dirname(baseAbs)
+      )
+      const out = { files: [] as string[], links: [] as string[], truncated: false }
+      walk(root, root, out)
+      const pattern = toPosix(relative(root, resolve(cwd, p)))
+      const matched = out.files.filter((f) => minimatch(f, pattern, { dot: true }))
+      if (matched.length === 0) errors.push(`${p}: no file matches this pattern`)
+      for (const f of matched) add(root, f)
+      continue
+    }
+    let st
+    try {
+      st = statSync(abs)
+    } catch {
+      errors.push(`${p}: no such file or folder`)
+      continue
+    }
+    if (st.isFile()) {
+      const root = findRoot(dirname(abs))
+      add(root, toPosix(relative(root, abs)))
+      continue
+    }
+    const out = { files: [] as string[], links: [] as string[], truncated: false }
+    if (existsSync(join(abs, '.github'))) {
+      walk(join(abs, '.github'), abs, out)
+      const matched = out.files.filter((f) =>
+        REPO_GLOBS.some((g) => minimatch(f, g, { dot: true }))
+      )
+      for (const f of matched) add(abs, f)
+      addLinks(
+        abs,
+        out.links.filter((f) => REPO_GLOBS.some((g) => minimatch(f, g, { dot: true })))
+      )
+      if (matched.length === 0) group(abs)
+    } else {
+      const root = findRoot(abs)
+      walk(abs, root, out)
+      for (const f of out.files.filter((x) => YAML_FILE.test(x))) add(root, f)
+      addLinks(root, out.links)
+    }
+    if (out.truncated)
+      errors.push(`${p}: more than ${MAX_WALK_FILES} files; the rest were not looked at`)
+  }
+  return { groups: [...groups.values()], errors }
+}
