@@ -26,11 +26,9 @@ describe('SARIF', () => {
     const log = buildSarif(twoFindings(), { toolVersion: '0.1.0', category: 'workflows' })
     expect(valid(log)).toEqual([])
     expect(valid({ ...log, version: '2.0.0' })).not.toEqual([])
-    const run = log.runs[0] as {
-      results: { locations: { physicalLocation: { region: object } }[] }[]
-    }
+    type Run = { results: { locations: { physicalLocation: { region: object } }[] }[] }
     const broken = structuredClone(log) as typeof log
-    ;(broken.runs[0] as typeof run).results[0].locations[0].physicalLocation.region = {
+    ;(broken.runs[0] as Run).results[0].locations[0].physicalLocation.region = {
       startLine: 0
     }
     expect(valid(broken)).not.toEqual([])

@@ -31,10 +31,12 @@ function defuse(text: string): string {
 
 /** One line: control characters (CR, LF, tabs, others) become spaces; nothing is dropped silently. */
 export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text
-    .replace(/\r\n?|\n/g, ' ')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]/g, ' ')
+  return (
+    text
+      .replace(/\r\n?|\n/g, ' ')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029]/g, ' ')
+  )
 }
 
 /** Plain text shown literally in markdown prose or a table cell: every markdown character escaped. */
