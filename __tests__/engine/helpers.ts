@@ -1,0 +1,60 @@
+/** Test helpers: rule folders in temp dirs, and scans of inline workflows. */
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import type { Config, RuleSet } from '../../src/engine/api.js'
+import { defaultConfig } from '../../src/config/config.js'
+import { loadRuleSet } from '../../src/rules/load.js'
+import { scan } from '../../src/engine/scan.js'
+import type { Finding, ScanResult } from '../../src/types.js'
+
+/** Writes files (path -> text) under a new temp dir and returns the dir. */
+export function tempTree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'psb-engine-'))
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true })
+    writeFileSync(join(dir, path), text)
+  }
+  return dir
+}
+
+/** Loads a rule set from inline rule and catalog files (`rules: {'x.yml': …}`, `catalog: {'c.yml': …}`). */
+export function ruleSetOf(
+  rules: Record<string, string>,
+  catalog: Record<string, string> = {},
+  config?: Config
+): RuleSet {
+  const files: Record<string, string> = {}
+  for (const [k, v] of Object.entries(rules)) files[k] = v
+  for (const [k, v] of Object.entries(catalog)) files[`catalog/${k}`] = v
+  const dir = tempTree(files)
+  return loadRuleSet({ dirs: [dir], config: config ?? defaultConfig(), root: dir })
+}
+
+export interface ScanOpts {
+  config?: Config
+  now?: string
+  extraFiles?: Record<string, string>
+}
+
+/** Scans one workflow text (at .github/workflows/ci.yml unless a path is given). */
+export function scanText(
+  ruleSet: RuleSet,
+  text: string,
+  opts: ScanOpts & { path?: string } = {}
+): ScanResult {
+  const path = opts.path ?? '.github/workflows/ci.yml'
+  const all: Record<string, string> = { [path]: text, ...(opts.extraFiles ?? {}) }
+  return scan({
+    files: [{ path, text }],
+    readFile: (p) => all[p],
+    ruleSet,
+    config: opts.config ?? defaultConfig(),
+    now: new Date(`${opts.now ?? '2026-01-15'}T12:00:00Z`)
+  })
+}
+
+/** `rule line severity` for each finding, for compact exact assertions. */
+export function brief(findings: Finding[]): string[] {
+  return findings.map((f) => `${f.ruleId} ${f.line} ${f.severity}`)
+}
