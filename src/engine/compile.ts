@@ -169,9 +169,18 @@ function compileValue(
   return { test: (sc) => sc !== undefined && tests.every((t) => t(sc)), dynamic: false }
 }
 
-function globs(list: unknown): Minimatch[] {
-  const arr = Array.isArray(list) ? list : [list]
-  return arr.map((g) => new Minimatch(String(g), { nocase: true, dot: true }))
+/** Glob matching of `uses` names, memoised per predicate (the same actions recur in every workflow). */
+function globs(list: unknown): (subject: string) => boolean {
+  const arr = (Array.isArray(list) ? list : [list]).map((g) => new Minimatch(String(g), { nocase: true, dot: true }))
+  const memo = new Map<string, boolean>()
+  return (subject) => {
+    let r = memo.get(subject)
+    if (r === undefined) {
+      r = arr.some((g) => g.match(subject))
+      if (memo.size < 50_000) memo.set(subject, r)
+    }
+    return r
+  }
 }
 
 function strList(v: unknown): string[] {
@@ -209,8 +218,7 @@ export function compileStep(ctx: CompileCtx, path: DataPath, node: unknown): Ste
           test: (s) => {
             const u = s.step.uses
             if (!u) return false
-            const subject = u.kind === 'action' ? u.name : u.raw
-            return gs.some((g) => g.match(subject))
+            return gs(u.kind === 'action' ? u.name : u.raw)
           }
         })
         break
@@ -492,7 +500,7 @@ export function computeTime(spec: TimeSpec, env: EvalEnv): TimeValues | undefine
   const from = env.b.steps[spec.from]
   const to = env.b.steps[spec.to]
   if (!from || !to) return undefined
-  const t: TimeValues = timeBetween(env.job, from.pos, to.pos)
+  const t: TimeValues = timeBetween(env.job, from.pos, spec.inclusive ? to.pos + 1 : to.pos)
   if (spec.lifetimeOf) {
     const a = env.b.steps[spec.lifetimeOf]
     if (a) {
@@ -563,7 +571,8 @@ export function compileCond(ctx: CondCtx, path: DataPath, node: unknown): Cond {
         lifetimeOf:
           o['lifetime-of'] !== undefined
             ? needAlias(ctx, p, 'lifetime-of', o['lifetime-of'])
-            : undefined
+            : undefined,
+        inclusive: o.inclusive === true
       }
       const est = o.estimated !== undefined ? timeCmp(o.estimated as Obj) : undefined
       const bound = o.bound !== undefined ? timeCmp(o.bound as Obj) : undefined
@@ -578,6 +587,18 @@ export function compileCond(ctx: CondCtx, path: DataPath, node: unknown): Cond {
           if (bound && !bound.test(t.bound, t.lifetime)) return false
           out.time = t
           return true
+        }
+      }
+    }
+    case 'step': {
+      // the step bound to an alias matches a step predicate (the reported step's `if:`, its text)
+      const o = v as Obj
+      const alias = needAlias(ctx, p, 'alias', o.alias)
+      const where = compileStep(ctx, [...p, 'where'], o.where)
+      return {
+        test: (env) => {
+          const s = env.b.steps[alias]
+          return s !== undefined && where.test(s, env, {})
         }
       }
     }

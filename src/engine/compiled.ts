@@ -130,6 +130,8 @@ export interface TimeSpec {
   from: string
   to: string
   lifetimeOf?: string
+  /** Count the `to` step's own minutes too (a use at the end of a long step). */
+  inclusive?: boolean
 }
 
 export interface FillCtx {

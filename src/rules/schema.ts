@@ -160,7 +160,7 @@ const condition = {
   additionalProperties: false,
   minProperties: 1,
   maxProperties: 1,
-  description: 'one of between, time, all, any, not',
+  description: 'one of between, time, step, all, any, not',
   properties: {
     between: {
       type: 'object',
@@ -182,9 +182,16 @@ const condition = {
         from: alias,
         to: alias,
         'lifetime-of': alias,
+        inclusive: bool,
         estimated: timeCmp,
         bound: timeCmp
       }
+    },
+    step: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['alias', 'where'],
+      properties: { alias, where: { $ref: '#/$defs/step' } }
     },
     all: { type: 'array', minItems: 1, items: { $ref: '#/$defs/condition' } },
     any: { type: 'array', minItems: 1, items: { $ref: '#/$defs/condition' } },
