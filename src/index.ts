@@ -1,2 +1,3 @@
-// placeholder: replaced by the action entry
-export {}
+import { run } from './main.js'
+
+await run()

@@ -58,7 +58,7 @@ describe('the PR comment', () => {
         '',
         '2 findings were not shown as annotations (GitHub shows at most 10 per level in a step); all are listed here.',
         '',
-        '<sub>2 files checked · rules: built\\-in 7 · config from the base branch · at `abcdef1`</sub>',
+        '<sub>2 files checked · rules: built\\-in 7 · config from the base branch</sub>',
         ''
       ].join('\n')
     )
@@ -210,9 +210,7 @@ describe('the PR comment', () => {
     expect(
       body
         .trimEnd()
-        .endsWith(
-          '<sub>0 files checked · rules: built\\-in 7 · config from the base branch · at `abcdef1`</sub>'
-        )
+        .endsWith('<sub>0 files checked · rules: built\\-in 7 · config from the base branch</sub>')
     ).toBe(true)
   })
 

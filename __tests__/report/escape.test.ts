@@ -90,6 +90,11 @@ describe('markdown blocks (recommendations)', () => {
       'Do this:\n\n```yaml\nname: x\n```\n&lt;b>still code&lt;/b>\n```\nafter\n```'
     )
   })
+  test('a code span may run over a line break within a paragraph, not across paragraphs', () => {
+    expect(mdBlock('fails with `Could not\nfetch` @x\n\nnext ` para')).toBe(
+      `fails with \`Could not\nfetch\` @${Z}x\n\nnext \\\` para`
+    )
+  })
   test('a fence inside a fence gets a longer fence', () => {
     const text = '~~~\n```\ninner\n```\n~~~'
     expect(mdBlock(text)).toBe('````\n```\ninner\n```\n````')

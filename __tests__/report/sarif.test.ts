@@ -12,9 +12,16 @@ import { finding, twoFindings } from './fixtures.js'
 const require = createRequire(import.meta.url)
 const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json')
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8'))
-const Ajv = (Ajv04 as unknown as { default?: typeof Ajv04 }).default ?? Ajv04
+// CommonJS modules seen from ESM: the class and the plugin are on `.default`.
+type Validator = ((data: unknown) => boolean) & {
+  errors?: { instancePath: string; message?: string }[] | null
+}
+type AjvLike = { compile(schema: unknown): Validator }
+const mod = Ajv04 as unknown as { default?: new (o: object) => AjvLike }
+const Ajv = mod.default ?? (Ajv04 as unknown as new (o: object) => AjvLike)
 const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false })
-;((addFormats as unknown as { default?: typeof addFormats }).default ?? addFormats)(ajv)
+const formats = addFormats as unknown as { default?: (a: AjvLike) => void }
+;(formats.default ?? (addFormats as unknown as (a: AjvLike) => void))(ajv)
 const validate = ajv.compile(schema)
 
 function valid(log: unknown): string[] {

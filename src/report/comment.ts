@@ -195,7 +195,6 @@ export function renderReport(result: ScanResult, ctx: ReportContext, opts: Rende
   const footer: string[] = [`${plural(checked, 'file')} checked`]
   if (ctx.rules) footer.push(`rules: ${mdText(ctx.rules)}`)
   if (ctx.config) footer.push(`config from ${mdText(ctx.config)}`)
-  if (ctx.headSha) footer.push(`at ${mdCode(ctx.headSha.slice(0, 7))}`)
   tail.push(`<sub>${footer.join(' · ')}</sub>`)
 
   // Assemble within the budget: everything fixed first, then blocks in order while they fit.
@@ -278,7 +277,7 @@ function explanation(
     out.push(`- and ${list.length - EXPLANATION_FINDINGS} more, listed in the table`)
   }
   out.push('')
-  const recommendations = [...new Set(list.map((f) => f.recommendation).filter(Boolean))]
+  const recommendations = [...new Set(list.map((f) => f.recommendation.trim()).filter(Boolean))]
   if (recommendations.length > 0) {
     if (recommendations.length > 1) {
       out.push(

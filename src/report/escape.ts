@@ -201,13 +201,20 @@ export function mdBlock(text: string, trusted = ''): string {
       out.push(`${open[1]}${fence}${info}`, ...body, `${open[1]}${fence}`)
       continue
     }
-    out.push(mdProseLine(lines[i], trusted))
-    i++
+    // A paragraph (prose lines up to a blank line or a fence): a code span may run over a line break.
+    const para: string[] = []
+    while (i < lines.length && lines[i].trim() !== '' && !FENCE_LINE.test(lines[i]))
+      para.push(lines[i++])
+    if (para.length === 0) {
+      out.push(lines[i++])
+      continue
+    }
+    out.push(mdProseLine(para.join('\n'), trusted))
   }
   return out.join('\n')
 }
 
-/** One line of prose: code spans kept, the rest made inert but still markdown. */
+/** Prose (a paragraph): code spans kept, the rest made inert but still markdown. */
 function mdProseLine(line: string, trusted: string): string {
   return splitCodeSpans(line, true)
     .map((p) => {
