@@ -39,7 +39,7 @@ const header = (perms = '  contents: read\n') =>
   `name: deploy\non: push\npermissions:\n${perms}jobs:\n`
 /** One finding, at line 11 (the `uses:` of the auth step). */
 const ONE = header() + job('deploy')
-/** Two findings: lines 11 and 20. */
+/** Two findings: lines 11 and 21. */
 const TWO = header() + job('deploy') + job('release')
 /** Fixed: the permission is granted. */
 const FIXED = header('  contents: read\n  id-token: write\n') + job('deploy')
@@ -121,7 +121,7 @@ describe('pull request: first run, a push that changes the findings, a push that
       /^<details><summary>❌ <b>oidc-permission-missing<\/b>: <code>Configure AWS credentials<\/code> /
     )
     expect(body1).toContain('```yaml\n')
-    expect(lines1.at(-2)).toBe(`<sub>1 file checked · rules: built-in ${builtinCount()}</sub>`)
+    expect(lines1.at(-2)).toBe(`<sub>1 file checked · rules: built\\-in ${builtinCount()}</sub>`)
     // The summary carries the same report, without the marker, plus nothing about a comment.
     expect(r1.summary).toBe(body1.replace(`${MARKER}\n`, ''))
 
@@ -146,7 +146,7 @@ describe('pull request: first run, a push that changes the findings, a push that
     expect(r2.stdout.split('\n').filter((l) => l.startsWith('::error file='))).toEqual([
       expect.stringMatching(new RegExp(`^${escapeRe(annotation(11))}`)),
       expect.stringMatching(
-        new RegExp(`^${escapeRe(annotation(20))}.*\\(release / Configure AWS credentials\\)$`)
+        new RegExp(`^${escapeRe(annotation(21))}.*\\(release / Configure AWS credentials\\)$`)
       )
     ])
     expect(gh.comments).toHaveLength(1)
@@ -158,7 +158,7 @@ describe('pull request: first run, a push that changes the findings, a push that
       '| | rule | where | job / step |',
       '|---|---|---|---|',
       `| ❌ | \`oidc-permission-missing\` | [deploy\\.yml:11](${blob(HEAD2)}#L11) | deploy / Configure AWS credentials |`,
-      `| ❌ | \`oidc-permission-missing\` | [deploy\\.yml:20](${blob(HEAD2)}#L20) | release / Configure AWS credentials |`
+      `| ❌ | \`oidc-permission-missing\` | [deploy\\.yml:21](${blob(HEAD2)}#L21) | release / Configure AWS credentials |`
     ])
     expect(r2.outputs['comment-url']).toBe('https://github.com/acme/app/pull/1#issuecomment-1000')
 
@@ -180,7 +180,7 @@ describe('pull request: first run, a push that changes the findings, a push that
       '',
       'All clear: the findings reported earlier are gone (1 file checked).',
       '',
-      `<sub>1 file checked · rules: built-in ${builtinCount()}</sub>`,
+      `<sub>1 file checked · rules: built\\-in ${builtinCount()}</sub>`,
       ''
     ].join('\n')
     expect(gh.comments).toEqual([
