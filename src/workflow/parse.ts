@@ -25,6 +25,8 @@ import {
   describe,
   entries,
   kindOf,
+  inspect,
+  LimitExceeded,
   NodeContext,
   scalarText,
   type Entry
@@ -42,6 +44,12 @@ export interface ParseLimits {
   maxSteps: number
   /** Levels of local composite actions expanded inside each other. */
   maxCompositeDepth: number
+  /** Steps in all the jobs of one file, composite actions expanded. */
+  maxFileSteps: number
+  /** YAML nodes read to build the model of one file (aliases can repeat a big part many times). */
+  maxNodes: number
+  /** Problems reported per file; past it, one finding says how many more there were. */
+  maxProblems: number
 }
 
 export const DEFAULT_LIMITS: ParseLimits = {
@@ -50,7 +58,10 @@ export const DEFAULT_LIMITS: ParseLimits = {
   maxDepth: 64,
   maxJobs: 1000,
   maxSteps: 1000,
-  maxCompositeDepth: 8
+  maxCompositeDepth: 8,
+  maxFileSteps: 20_000,
+  maxNodes: 200_000,
+  maxProblems: 100
 }
 
 export interface ParseOptions {
@@ -120,6 +131,11 @@ const EXPRESSION = /\$\{\{/
 
 class Parser {
   readonly findings: Finding[] = []
+  /** Problems past `maxProblems`: counted, and reported as one finding by `done`. */
+  dropped = 0
+  firstDropped?: FileRange
+  /** Steps modelled in the whole file, for `maxFileSteps`. */
+  totalSteps = 0
   constructor(
     readonly ctx: NodeContext,
     readonly limits: ParseLimits,
@@ -135,6 +151,10 @@ class Parser {
     severity: Severity = 'error',
     ruleId = INVALID_WORKFLOW
   ): void {
+    if (this.findings.length >= this.limits.maxProblems) {
+      if (this.dropped++ === 0) this.firstDropped = range
+      return
+    }
     this.findings.push({
       ruleId,
       severity,
@@ -146,6 +166,49 @@ class Parser {
       message,
       recommendation: ''
     })
+  }
+
+  /** Step lists already reported as too long. */
+  readonly warnedSteps = new WeakSet<Step[]>()
+  /** The label of the job whose steps are being read, for messages. */
+  jobLabel = ''
+
+  tooManySteps(jobLabel: string, at: FileRange, out: Step[]): void {
+    if (this.warnedSteps.has(out)) return
+    this.warnedSteps.add(out)
+    this.problem(
+      `${jobLabel} has more than ${this.limits.maxSteps} steps, composite actions expanded (limit maxSteps); the rest were not checked`,
+      at,
+      'warning'
+    )
+  }
+
+  /** Counts a modelled step against `maxFileSteps` (aliases and composites can multiply them). */
+  countStep(at: Node | FileRange | undefined): void {
+    if (++this.totalSteps > this.limits.maxFileSteps) {
+      throw new LimitExceeded(
+        `the file has more than ${this.limits.maxFileSteps} steps in all its jobs, composite actions expanded (limit maxFileSteps); the file was not checked`,
+        at
+      )
+    }
+  }
+
+  /** The findings, with one for the problems past the limit. */
+  done(): Finding[] {
+    if (this.dropped > 0 && this.firstDropped) {
+      const r = this.firstDropped
+      this.findings.push(
+        problemFinding(
+          r.file,
+          `${this.dropped} more problems in this file are not listed (limit maxProblems: ${this.limits.maxProblems})`,
+          r.line,
+          r.column,
+          INVALID_WORKFLOW
+        )
+      )
+      this.dropped = 0
+    }
+    return this.findings
   }
 
   expect(node: Node | undefined, kind: 'map' | 'seq', what: string, at: FileRange): boolean {
@@ -283,6 +346,7 @@ class Parser {
     out: Step[]
   ): void {
     if (!e) return
+    this.jobLabel = jobLabel
     const seq = asSeq(e.value)
     if (!seq) {
       this.expect(
@@ -298,11 +362,7 @@ class Parser {
       const node = this.ctx.deref(item)
       const index = localIndex++
       if (out.length >= this.limits.maxSteps) {
-        this.problem(
-          `${jobLabel} has more than ${this.limits.maxSteps} steps (after expanding composite actions); the rest were not checked`,
-          this.ctx.range(node),
-          'warning'
-        )
+        this.tooManySteps(jobLabel, this.ctx.range(node), out)
         return
       }
       const map = asMap(node)
@@ -314,6 +374,7 @@ class Parser {
         continue
       }
       const step = this.step(map, index, out.length, jobLabel, inherited)
+      this.countStep(node)
       out.push(step)
       if (step.uses?.kind === 'local') this.expand(step, out)
     }
@@ -426,13 +487,17 @@ class Parser {
     }
     step.expanded = true
     for (const inner of composite.jobs[0]?.steps ?? []) {
-      if (out.length >= this.limits.maxSteps) return
+      if (out.length >= this.limits.maxSteps) {
+        this.tooManySteps(this.jobLabel, inner.range, out)
+        return
+      }
       const copy: Step = {
         ...inner,
         index: out.length,
         effectiveEnv: { ...step.effectiveEnv, ...inner.env },
         expansion: { via: step, file: resolved.path }
       }
+      this.countStep(uses.range)
       out.push(copy)
     }
   }
@@ -568,7 +633,7 @@ class Parser {
     for (const je of entries(this.ctx, jobs)) {
       if (wf.jobs.length >= this.limits.maxJobs) {
         this.problem(
-          `more than ${this.limits.maxJobs} jobs; the rest were not checked`,
+          `more than ${this.limits.maxJobs} jobs (limit maxJobs); the rest were not checked`,
           this.ctx.range(je.keyNode),
           'warning'
         )
@@ -650,18 +715,92 @@ function problemFinding(
   }
 }
 
-/** Deepest nesting of `[` / `{` outside quotes and comments: checked before handing text to `yaml`. */
-function flowDepth(text: string, limit: number): number {
-  let depth = 0
+const isBlank = (c: number): boolean =>
+  c === 32 || c === 9 || c === 13 || c === 10 || Number.isNaN(c)
+
+/**
+ * A cheap scan before `yaml` sees the text: the deepest nesting of flow collections (`[`, `{`) and
+ * of compact block indicators on one line (`- - - x`). yaml needs time and memory in proportion to
+ * that depth (an unclosed `[[[[…` of 2 MB exhausts the heap), so it is bounded before parsing.
+ * It follows yaml's lines (`\n`) and skips block scalars, comments and quoted strings, so brackets in
+ * scripts do not count; the exact depth is measured after parsing (`inspect`).
+ */
+export function nestingDepth(text: string, limit: number): number {
+  let flow = 0
   let max = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 91 || c === 123) {
-      if (++depth > max) max = depth
-      if (max > limit) return max
-    } else if (c === 93 || c === 125) {
-      if (depth > 0) depth--
+  let quote = 0
+  let blockIndent = -1
+  let pos = 0
+  const n = text.length
+  while (pos < n) {
+    let eol = text.indexOf('\n', pos)
+    if (eol < 0) eol = n
+    let i = pos
+    while (i < eol && text.charCodeAt(i) === 32) i++
+    const indent = i - pos
+    if (blockIndent >= 0) {
+      if (i >= eol || text.charCodeAt(i) === 13 || indent > blockIndent) {
+        pos = eol + 1
+        continue
+      }
+      blockIndent = -1
     }
+    let valueStart = quote === 0 && flow === 0
+    let compact = 0
+    let prev = 32
+    for (; i < eol; i++) {
+      const c = text.charCodeAt(i)
+      if (quote !== 0) {
+        if (c === quote) {
+          if (quote === 39 && text.charCodeAt(i + 1) === 39) i++
+          else quote = 0
+        } else if (c === 92 && quote === 34) i++
+        prev = c
+        continue
+      }
+      if (c === 32 || c === 9 || c === 13) {
+        prev = c
+        continue
+      }
+      if (c === 35 && (prev === 32 || prev === 9)) break
+      if (flow === 0) {
+        if (valueStart) {
+          if ((c === 45 || c === 63 || c === 58) && isBlank(text.charCodeAt(i + 1))) {
+            if (++compact > max) max = compact
+            if (max > limit) return max
+          } else if (c === 38 || c === 33) {
+            // An anchor or a tag before the value: the value starts after it.
+            while (i + 1 < eol && !isBlank(text.charCodeAt(i + 1))) i++
+          } else if (c === 91 || c === 123) {
+            flow = 1
+            valueStart = false
+            if (flow > max) max = flow
+          } else if (c === 34 || c === 39) {
+            quote = c
+            valueStart = false
+          } else if (
+            (c === 124 || c === 62) &&
+            /^[|>][-+0-9]*[ \t]*(#.*)?\r?$/.test(text.slice(i, eol))
+          ) {
+            blockIndent = indent
+            break
+          } else valueStart = false
+        } else if (c === 58 && isBlank(text.charCodeAt(i + 1))) valueStart = true
+      } else if (c === 91 || c === 123) {
+        if (++flow > max) max = flow
+        if (max > limit) return max
+      } else if (c === 93 || c === 125) {
+        flow--
+        if (flow === 0) valueStart = false
+      } else if (
+        (c === 34 || c === 39) &&
+        (prev === 32 || prev === 9 || prev === 44 || prev === 91 || prev === 123 || prev === 58)
+      ) {
+        quote = c
+      }
+      prev = c
+    }
+    pos = eol + 1
   }
   return max
 }
@@ -674,34 +813,39 @@ interface Loaded {
   skipped?: string
 }
 
+function tooDeep(path: string, limits: ParseLimits, line = 1, column = 1): Finding {
+  return problemFinding(
+    path,
+    `collections are nested more than ${limits.maxDepth} levels deep (limit maxDepth); the file was not parsed`,
+    line,
+    column
+  )
+}
+
 function load(path: string, text: string, limits: ParseLimits): Loaded {
-  const lines = text.split(/\r?\n|\r/)
   const findings: Finding[] = []
-  if (text.length > limits.maxBytes) {
+  const size = text.length > limits.maxBytes ? text.length : Buffer.byteLength(text, 'utf8')
+  if (size > limits.maxBytes) {
     return {
       findings,
       lines: [],
-      skipped: `larger than the ${Math.round(limits.maxBytes / 1024)} KiB limit for one file (${Math.round(text.length / 1024)} KiB)`
+      skipped: `larger than the ${Math.round(limits.maxBytes / 1024)} KiB limit for one file (limit maxBytes): ${Math.round(size / 1024)} KiB`
     }
   }
-  const depth = flowDepth(text, limits.maxDepth)
-  if (depth > limits.maxDepth) {
-    return {
-      findings: [
-        problemFinding(
-          path,
-          `collections are nested more than ${limits.maxDepth} levels deep; the file was not parsed`
-        )
-      ],
-      lines
-    }
+  // Lines as yaml counts them (a lone \r is not a line break for it), so that `lines[line - 1]` is
+  // the line a finding points at.
+  const lines = text.split(/\r?\n/)
+  if (nestingDepth(text, limits.maxDepth) > limits.maxDepth) {
+    return { findings: [tooDeep(path, limits)], lines }
   }
   const lineCounter = new LineCounter()
   let docs: Document.Parsed[]
   try {
+    // uniqueKeys is off: yaml's check compares each key with every earlier one (quadratic in the
+    // size of a mapping); `inspect` finds duplicates with a set instead.
     docs = parseAllDocuments(text, {
       lineCounter,
-      uniqueKeys: true,
+      uniqueKeys: false,
       prettyErrors: false,
       strict: true
     }) as Document.Parsed[]
@@ -727,19 +871,25 @@ function load(path: string, text: string, limits: ParseLimits): Loaded {
     }
   }
   const doc = docs[0]
-  let fatal = false
   const MAX_ERRORS = 5
+  const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION')
+  if (exhausted) {
+    // yaml ran out of stack on nesting deeper than the pre-scan could see (block indentation).
+    const pos = lineCounter.linePos(exhausted.pos[0])
+    return { findings: [tooDeep(path, limits, pos.line, pos.col)], lines }
+  }
   for (const err of doc.errors.slice(0, MAX_ERRORS)) {
     const pos = lineCounter.linePos(err.pos[0])
-    const duplicate = err.code === 'DUPLICATE_KEY'
-    if (!duplicate) fatal = true
-    const message = duplicate
-      ? `duplicate key: ${firstLine(err.message)} (the first one is used)`
-      : `invalid YAML: ${firstLine(err.message)}`
-    findings.push(problemFinding(path, message, pos.line, pos.col))
+    findings.push(
+      problemFinding(
+        path,
+        `invalid YAML: ${truncate(firstLine(err.message), 160)}`,
+        pos.line,
+        pos.col
+      )
+    )
   }
   if (doc.errors.length > MAX_ERRORS) {
-    fatal = fatal || doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')
     const last = findings[findings.length - 1]
     last.message += ` (and ${doc.errors.length - MAX_ERRORS} more YAML errors after it)`
   }
@@ -755,8 +905,36 @@ function load(path: string, text: string, limits: ParseLimits): Loaded {
       )
     )
   }
-  if (fatal) return { findings, lines }
-  const ctx = new NodeContext(path, doc, lineCounter, limits.maxAliases)
+  if (doc.errors.length > 0) return { findings, lines }
+  const seen = inspect(doc, limits.maxDepth)
+  if (seen.tooDeep) {
+    const pos = lineCounter.linePos(seen.tooDeep.range?.[0] ?? 0)
+    return { findings: [tooDeep(path, limits, pos.line, pos.col)], lines }
+  }
+  for (const dup of seen.duplicates.slice(0, MAX_ERRORS)) {
+    const pos = lineCounter.linePos(dup.key.range?.[0] ?? 0)
+    const first = lineCounter.linePos(dup.first.range?.[0] ?? 0)
+    findings.push(
+      problemFinding(
+        path,
+        `duplicate key \`${truncate(dup.text, 60)}\` (first at line ${first.line}); the first one is used`,
+        pos.line,
+        pos.col
+      )
+    )
+  }
+  if (seen.duplicates.length > MAX_ERRORS) {
+    const last = findings[findings.length - 1]
+    last.message += ` (and ${seen.duplicates.length - MAX_ERRORS} more duplicate keys after it)`
+  }
+  const ctx = new NodeContext(
+    path,
+    doc,
+    lineCounter,
+    seen.aliases,
+    limits.maxAliases,
+    limits.maxNodes
+  )
   const rootNode = ctx.deref(doc.contents)
   const root = asMap(rootNode)
   if (!root) {
@@ -791,6 +969,32 @@ function firstLine(s: string): string {
   return s.split('\n')[0]
 }
 
+/**
+ * Builds the model with a fresh parser. A limit hit on the way (`LimitExceeded`) leaves no model and
+ * one finding where it was hit: a partial model would give findings that are not true.
+ */
+function build(
+  loaded: Loaded & { ctx: NodeContext; root: YAMLMap },
+  limits: ParseLimits,
+  readFile: FileReader,
+  cache: Map<string, ParseResult>,
+  stack: string[],
+  make: (p: Parser, root: YAMLMap) => Workflow | undefined
+): { workflow?: Workflow; findings: Finding[] } {
+  const p = new Parser(loaded.ctx, limits, readFile, cache, stack)
+  try {
+    const workflow = make(p, loaded.root)
+    return { workflow, findings: [...loaded.findings, ...p.done()] }
+  } catch (err) {
+    if (!(err instanceof LimitExceeded)) throw err
+    const at = err.at
+    const r = at && 'file' in at ? at : loaded.ctx.range(at)
+    return {
+      findings: [...loaded.findings, problemFinding(loaded.ctx.file, err.message, r.line, r.column)]
+    }
+  }
+}
+
 function parseComposite(
   path: string,
   text: string,
@@ -804,13 +1008,15 @@ function parseComposite(
   const loaded = load(path, text, limits)
   if (!loaded.ctx || !loaded.root)
     return { findings: loaded.findings, lines: loaded.lines, skipped: loaded.skipped }
-  const p = new Parser(loaded.ctx, limits, readFile, cache, stack)
-  const workflow = p.composite(loaded.root)
-  const result: ParseResult = {
-    workflow,
-    findings: [...loaded.findings, ...p.findings],
-    lines: loaded.lines
-  }
+  const built = build(
+    { ...loaded, ctx: loaded.ctx, root: loaded.root },
+    limits,
+    readFile,
+    cache,
+    stack,
+    (p, root) => p.composite(root)
+  )
+  const result: ParseResult = { ...built, lines: loaded.lines }
   if (stack.length <= 1) cache.set(path, result)
   return result
 }
@@ -834,18 +1040,18 @@ export function parseWorkflow(
   const loaded = load(file.path, file.text, limits)
   if (!loaded.ctx || !loaded.root)
     return { findings: loaded.findings, lines: loaded.lines, skipped: loaded.skipped }
+  const ready = { ...loaded, ctx: loaded.ctx, root: loaded.root }
   const root = loaded.root
   if (isActionFile(file.path, root)) {
-    const p = new Parser(loaded.ctx, limits, readFile, cache, [file.path])
-    const workflow = p.composite(root)
-    if (workflow && workflow.jobs.length === 0) {
+    const built = build(ready, limits, readFile, cache, [file.path], (p, r) => p.composite(r))
+    if (built.workflow && built.workflow.jobs.length === 0) {
       return {
-        findings: [...loaded.findings, ...p.findings],
+        findings: built.findings,
         lines: loaded.lines,
         skipped: 'an action that is not a composite action'
       }
     }
-    return { workflow, findings: [...loaded.findings, ...p.findings], lines: loaded.lines }
+    return { ...built, lines: loaded.lines }
   }
   if (!root.has('jobs') && !root.has('on')) {
     return {
@@ -854,7 +1060,6 @@ export function parseWorkflow(
       skipped: 'not a workflow or an action (no `on:`, `jobs:` or `runs:`)'
     }
   }
-  const p = new Parser(loaded.ctx, limits, readFile, cache, [])
-  const workflow = p.workflow(root)
-  return { workflow, findings: [...loaded.findings, ...p.findings], lines: loaded.lines }
+  const built = build(ready, limits, readFile, cache, [], (p, r) => p.workflow(r))
+  return { ...built, lines: loaded.lines }
 }

@@ -6,13 +6,29 @@ import { Alias, isMap, isScalar, isSeq, LineCounter } from 'yaml'
 import type { Document, Node, Pair, Scalar as YScalar, YAMLMap, YAMLSeq } from 'yaml'
 import type { FileRange } from '../types.js'
 
+/** Thrown when reading a file would take more work than a limit allows; the file gets one finding. */
+export class LimitExceeded extends Error {
+  constructor(
+    message: string,
+    /** Where the limit was hit: a node of the file being read, or a range in it. */
+    readonly at: Node | FileRange | undefined
+  ) {
+    super(message)
+    this.name = 'LimitExceeded'
+  }
+}
+
 export class NodeContext {
   aliasesResolved = 0
+  nodesVisited = 0
   constructor(
     readonly file: string,
     readonly doc: Document,
     readonly lineCounter: LineCounter,
-    readonly maxAliases: number
+    /** Each alias's anchored node (see `inspect`): resolving is a lookup, not a walk of the document. */
+    readonly aliases: Map<Alias, Node>,
+    readonly maxAliases: number,
+    readonly maxNodes: number
   ) {}
 
   /** The range of a node (start to the end of its value), or of an offset pair. */
@@ -28,14 +44,83 @@ export class NodeContext {
     return { file: this.file, line: a.line, column: a.col, endLine: b.line, endColumn: b.col }
   }
 
-  /** Follows an alias to its anchored node; undefined past the alias budget or when it dangles. */
+  /**
+   * Every node the model reads passes here: counts the work (aliases can make a small file
+   * describe a huge tree) and follows an alias to its anchored node (undefined when it dangles).
+   */
   deref(node: unknown): Node | undefined {
+    if (++this.nodesVisited > this.maxNodes) {
+      throw new LimitExceeded(
+        `reading the file needs more than ${this.maxNodes} YAML nodes (limit maxNodes); the file was not checked`,
+        node as Node
+      )
+    }
     if (node instanceof Alias) {
-      if (++this.aliasesResolved > this.maxAliases) return undefined
-      return (node.resolve(this.doc) as Node | undefined) ?? undefined
+      if (++this.aliasesResolved > this.maxAliases) {
+        throw new LimitExceeded(
+          `the file resolves more than ${this.maxAliases} aliases (limit maxAliases); the file was not checked`,
+          node
+        )
+      }
+      return this.aliases.get(node)
     }
     return (node as Node | null | undefined) ?? undefined
   }
+}
+
+/** What one walk over a parsed document finds. */
+export interface Inspection {
+  aliases: Map<Alias, Node>
+  /** Keys repeated in the same mapping (after the first), with the first occurrence. */
+  duplicates: { key: Node; first: Node; text: string }[]
+  /** The first node nested deeper than the limit, if any. */
+  tooDeep?: Node
+}
+
+/**
+ * One iterative walk of the document in source order (no recursion, so no stack to exhaust):
+ * resolves every alias to the last anchor of its name before it, finds duplicate keys with a set per
+ * mapping (yaml's own check is quadratic in the mapping's size) and measures the nesting depth.
+ */
+export function inspect(doc: Document, maxDepth: number): Inspection {
+  const aliases = new Map<Alias, Node>()
+  const anchors = new Map<string, Node>()
+  const duplicates: Inspection['duplicates'] = []
+  let tooDeep: Node | undefined
+  const stack: [unknown, number][] = [[doc.contents, 0]]
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number]
+    if (node === null || node === undefined || typeof node !== 'object') continue
+    if (node instanceof Alias) {
+      const target = anchors.get(node.source)
+      if (target) aliases.set(node, target)
+      continue
+    }
+    const n = node as Node
+    if (n.anchor) anchors.set(n.anchor, n)
+    if (isMap(n)) {
+      if (depth >= maxDepth && !tooDeep) tooDeep = n
+      const items = n.items as Pair[]
+      const seen = items.length > 1 ? new Map<unknown, Node>() : undefined
+      for (let i = items.length - 1; i >= 0; i--) {
+        stack.push([items[i].value, depth + 1])
+        stack.push([items[i].key, depth + 1])
+      }
+      if (seen) {
+        for (const pair of items) {
+          const k = pair.key as Node | null
+          if (!isScalar(k)) continue
+          const first = seen.get(k.value)
+          if (first) duplicates.push({ key: k, first, text: String(k.value) })
+          else seen.set(k.value, k)
+        }
+      }
+    } else if (isSeq(n)) {
+      if (depth >= maxDepth && !tooDeep) tooDeep = n
+      for (let i = n.items.length - 1; i >= 0; i--) stack.push([n.items[i], depth + 1])
+    }
+  }
+  return { aliases, duplicates, tooDeep }
 }
 
 export type Kind = 'map' | 'seq' | 'scalar' | 'null'
