@@ -171,7 +171,9 @@ function compileValue(
 
 /** Glob matching of `uses` names, memoised per predicate (the same actions recur in every workflow). */
 function globs(list: unknown): (subject: string) => boolean {
-  const arr = (Array.isArray(list) ? list : [list]).map((g) => new Minimatch(String(g), { nocase: true, dot: true }))
+  const arr = (Array.isArray(list) ? list : [list]).map(
+    (g) => new Minimatch(String(g), { nocase: true, dot: true })
+  )
   const memo = new Map<string, boolean>()
   return (subject) => {
     let r = memo.get(subject)
@@ -227,7 +229,7 @@ export function compileStep(ctx: CompileCtx, path: DataPath, node: unknown): Ste
         const gs = globs(v)
         parts.push({
           dynamic: false,
-          test: (s) => s.step.uses?.ref !== undefined && gs.some((g) => g.match(s.step.uses!.ref!))
+          test: (s) => s.step.uses?.ref !== undefined && gs(s.step.uses.ref)
         })
         break
       }
@@ -809,6 +811,7 @@ export function compileRule(
     quickFix,
     skipIfReported: (r['skip-if-reported'] as string[]) ?? [],
     message,
+    rawMessage: String(r.message),
     recommendation
   }
 }

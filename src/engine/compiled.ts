@@ -161,6 +161,8 @@ export interface CompiledRule {
   quickFix: boolean
   skipIfReported: string[]
   message: Template
+  /** The message as written, with its placeholders (for the docs). */
+  rawMessage: string
   recommendation: Template
 }
 

@@ -3,7 +3,16 @@ import type { FileRange, RelatedLocation, Severity } from '../types.js'
 import type { Step } from '../workflow/model.js'
 import { allConds, cloneOut, computeTime } from './compile.js'
 import { stepLocation } from './facts.js'
-import type { Bindings, CompiledRule, EvalEnv, FillCtx, JobCtx, Out, StepCtx } from './compiled.js'
+import type {
+  Bindings,
+  CatalogHit,
+  CompiledRule,
+  EvalEnv,
+  FillCtx,
+  JobCtx,
+  Out,
+  StepCtx
+} from './compiled.js'
 
 /** A finding before config, markers and sorting; keeps what those later stages need. */
 export interface RawFinding {
@@ -36,11 +45,14 @@ export function evaluateRule(
   const reported = new Set<number>()
   const n = rule.aliases.length
   const last = rule.aliases[n - 1]
+  const probe: EvalEnv = { job, b: { steps: {}, hits: {} } }
   for (const cand of job.steps) {
+    // the last alias's predicate refers to no alias: test it before allocating anything
+    if (!last.where.test(cand, probe, {})) continue
     const b: Bindings = { steps: {}, hits: {} }
     const env: EvalEnv = { job, b }
-    const slot: { hit?: import('./compiled.js').CatalogHit } = {}
-    if (!last.where.test(cand, env, slot)) continue
+    const slot: { hit?: CatalogHit } = {}
+    last.where.test(cand, env, slot)
     b.steps[last.name] = cand
     b.hits[last.name] = slot.hit
     if (!bindEarlier(rule, env, n - 1)) continue
@@ -78,7 +90,7 @@ function bindEarlier(rule: CompiledRule, env: EvalEnv, from: number): boolean {
     let bound = false
     for (let j = later.pos - 1; j >= 0; j--) {
       const s = env.job.steps[j]
-      const slot: { hit?: import('./compiled.js').CatalogHit } = {}
+      const slot: { hit?: CatalogHit } = {}
       if (alias.where.test(s, env, slot)) {
         env.b.steps[alias.name] = s
         env.b.hits[alias.name] = slot.hit
