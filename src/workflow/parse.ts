@@ -324,16 +324,16 @@ class Parser {
       return undefined
     }
     const range = this.ctx.range(e.value)
-    const count = text.split('\n').length
-    const lines: number[] = new Array(count)
     const node = e.value as YScalar
+    const out = text.split('\n')
+    let lines: number[]
     if (node.type === YScalar.BLOCK_LITERAL) {
       // A literal block keeps every line: content line i is on the line after the indicator, plus i.
-      for (let i = 0; i < count; i++) lines[i] = Math.min(range.line + 1 + i, range.endLine)
-    } else if (node.type === YScalar.BLOCK_FOLDED) {
-      for (let i = 0; i < count; i++) lines[i] = Math.min(range.line + 1 + i, range.endLine)
+      lines = out.map((_, i) => Math.min(range.line + 1 + i, range.endLine))
     } else {
-      for (let i = 0; i < count; i++) lines[i] = Math.min(range.line + i, range.endLine)
+      // Folded and flow scalars join source lines (and a quoted `\n` splits one): find each line.
+      const first = node.type === YScalar.BLOCK_FOLDED ? range.line + 1 : range.line
+      lines = locateLines(out, this.ctx.text, this.ctx.lineCounter, first, range.endLine)
     }
     return { text, range, lines }
   }
@@ -691,6 +691,57 @@ class Parser {
   }
 }
 
+/**
+ * The source line of each line of a folded or flow scalar's value: each value line is looked for
+ * from where the previous one ended (a value line may span several source lines when folded, and
+ * several value lines may share a source line when a quoted string holds `\n`).
+ */
+function locateLines(
+  out: string[],
+  text: string,
+  lineCounter: LineCounter,
+  first: number,
+  last: number
+): number[] {
+  const starts = lineCounter.lineStarts
+  const source = (line: number): string =>
+    text.slice(starts[line - 1], line < starts.length ? starts[line] : text.length).trim()
+  const result: number[] = []
+  let cursor = first
+  for (const o of out) {
+    const want = o.trim()
+    if (want === '') {
+      result.push(Math.min(cursor, last))
+      if (cursor < last && source(cursor) === '') cursor++
+      continue
+    }
+    while (cursor < last && source(cursor) === '') cursor++
+    // The first word: a folded value line starts with its first source line, cut at a space.
+    const probe = want.split(/\s/, 1)[0].slice(0, 24)
+    let at = cursor
+    while (at <= last && !source(at).includes(probe)) at++
+    if (at > last) {
+      // Escapes make the value differ from the source: keep the last known line.
+      result.push(Math.min(cursor, last))
+      continue
+    }
+    result.push(at)
+    // Consume the source lines this value line was folded from.
+    const src = source(at)
+    let piece = src.slice(src.indexOf(probe))
+    let rest = want
+    let line = at
+    while (rest.startsWith(piece) && line <= last) {
+      rest = rest.slice(piece.length).trimStart()
+      line++
+      if (rest === '' || line > last) break
+      piece = source(line)
+    }
+    cursor = rest === '' ? line : Math.max(line, at)
+  }
+  return result
+}
+
 function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s
 }
@@ -929,6 +980,7 @@ function load(path: string, text: string, limits: ParseLimits): Loaded {
   }
   const ctx = new NodeContext(
     path,
+    text,
     doc,
     lineCounter,
     seen.aliases,

@@ -23,6 +23,8 @@ export class NodeContext {
   nodesVisited = 0
   constructor(
     readonly file: string,
+    /** The source text. */
+    readonly text: string,
     readonly doc: Document,
     readonly lineCounter: LineCounter,
     /** Each alias's anchored node (see `inspect`): resolving is a lookup, not a walk of the document. */
@@ -38,9 +40,20 @@ export class NodeContext {
     return this.offsets(r[0], r[1])
   }
 
+  /**
+   * The range of source offsets, without the line breaks and spaces yaml counts at the end of a
+   * collection: a step ends where its last value ends, not at the start of the next line.
+   */
   offsets(start: number, end: number): FileRange {
+    let e = Math.max(start, end)
+    const t = this.text
+    while (e > start) {
+      const c = t.charCodeAt(e - 1)
+      if (c !== 10 && c !== 13 && c !== 32 && c !== 9) break
+      e--
+    }
     const a = this.lineCounter.linePos(start)
-    const b = this.lineCounter.linePos(Math.max(start, end))
+    const b = this.lineCounter.linePos(e)
     return { file: this.file, line: a.line, column: a.col, endLine: b.line, endColumn: b.col }
   }
 
