@@ -9,13 +9,14 @@ const corpus = resolve(process.argv[2] ?? '../shared/corpus')
 const parts = ['workflows', 'peer-fixtures']
 const cli = resolve('dist/cli/index.js')
 
-function listFiles(dir) {
+// Every file below `dir`, except the provenance table at its top.
+function listFiles(dir, top = dir) {
   const out = []
   for (const name of readdirSync(dir)) {
     const full = join(dir, name)
     const st = statSync(full)
-    if (st.isDirectory()) out.push(...listFiles(full))
-    else if (name !== 'SOURCES.tsv' && name !== 'README.md') out.push(full)
+    if (st.isDirectory()) out.push(...listFiles(full, top))
+    else if (!(dir === top && name === 'SOURCES.tsv')) out.push(full)
   }
   return out
 }
