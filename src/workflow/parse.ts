@@ -479,13 +479,15 @@ class Parser {
       [...this.stack, resolved.path]
     )
     const composite = parsed.workflow
-    if (!composite || composite.kind !== 'composite') {
+    if (!composite || composite.kind !== 'composite' || composite.jobs.length === 0) {
       step.unresolved = composite
         ? `${resolved.path} is not a composite action`
         : `${resolved.path} could not be parsed`
       return
     }
     step.expanded = true
+    // Steps of composites nested in this one keep the step that pulled them in (now its copy).
+    const copies = new Map<Step, Step>()
     for (const inner of composite.jobs[0]?.steps ?? []) {
       if (out.length >= this.limits.maxSteps) {
         this.tooManySteps(this.jobLabel, inner.range, out)
@@ -494,9 +496,13 @@ class Parser {
       const copy: Step = {
         ...inner,
         index: out.length,
-        effectiveEnv: { ...step.effectiveEnv, ...inner.env },
-        expansion: { via: step, file: resolved.path }
+        // The composite's steps start from an empty env: theirs includes the nested callers'.
+        effectiveEnv: { ...step.effectiveEnv, ...inner.effectiveEnv },
+        expansion: inner.expansion
+          ? { via: copies.get(inner.expansion.via) ?? step, file: inner.expansion.file }
+          : { via: step, file: resolved.path }
       }
+      copies.set(inner, copy)
       this.countStep(uses.range)
       out.push(copy)
     }

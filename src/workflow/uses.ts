@@ -46,7 +46,8 @@ export function resolveLocalAction(
 ): { path: string; text: string } | { error: string } {
   const rel = raw.trim()
   if (rel.includes('${{')) return { error: `\`${rel}\` is an expression` }
-  const dir = posix.normalize(rel)
+  // normalize keeps a lone './' as it is: it is the repository root, like '.'.
+  const dir = posix.normalize(rel).replace(/^\.\/$/, '.')
   if (dir === '..' || dir.startsWith('../') || posix.isAbsolute(dir)) {
     return { error: `\`${rel}\` points outside the repository` }
   }
