@@ -134,15 +134,17 @@ export function mdInline(text: string, opts: { table?: boolean } = {}): string {
 
 /** Text inside an HTML element on a line that markdown does not process (`<summary>`). */
 export function htmlText(text: string): string {
+  // Mentions, references and links are broken first, so that the entities made below (`&#39;`)
+  // are not broken in turn.
   return oneLine(text)
+    .replace(/@(?=[\w-])/g, `@${ZWSP}`)
+    .replace(/#(?=\w)/g, `#${ZWSP}`)
+    .replace(/:\/\//g, `:${ZWSP}//`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;')
-    .replace(/@(?=[\w-])/g, `@${ZWSP}`)
-    .replace(/#(?=\w)/g, `#${ZWSP}`)
-    .replace(/:\/\//g, `:${ZWSP}//`)
 }
 
 /** Like mdInline, for an HTML line (`<summary>`): code spans become `<code>`, all text escaped. */
