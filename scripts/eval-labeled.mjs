@@ -21,26 +21,49 @@ import { isMap, isSeq, LineCounter, parseDocument } from 'yaml'
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const labeledDir = resolve(process.env.LABELED_DIR ?? join(repo, '..', 'shared', 'labeled'))
-const scanCmd = process.env.EVAL_SCAN_CMD ?? `node ${JSON.stringify(join(repo, 'dist', 'cli', 'index.js'))} scan --format json --fail-on never`
+const scanCmd =
+  process.env.EVAL_SCAN_CMD ??
+  `node ${JSON.stringify(join(repo, 'dist', 'cli', 'index.js'))} scan --format json --fail-on never`
 const verbose = process.argv.includes('--verbose') || process.argv.includes('-v')
 
 /** The rules whose findings are "lifetime findings" in the labels' README. */
-const LIFETIME_RULES = new Set(['late-secrets-loading', 'oidc-session-expiry', 'missing-credential-fallback'])
+const LIFETIME_RULES = new Set([
+  'late-secrets-loading',
+  'oidc-session-expiry',
+  'missing-credential-fallback'
+])
 const FLAG_RULES = LIFETIME_RULES
 const STATIC_RULE = 'access-key-expiry'
 const RANK = { notice: 1, warning: 2, error: 3 }
-const LABEL_ORDER = ['RISKY-HIGH', 'RISKY-MED', 'RISKY-LOW', 'MITIGATED', 'RIGHT', 'STATIC', 'FP-CONTROL']
+const LABEL_ORDER = [
+  'RISKY-HIGH',
+  'RISKY-MED',
+  'RISKY-LOW',
+  'MITIGATED',
+  'RIGHT',
+  'STATIC',
+  'FP-CONTROL'
+]
 
 if (!existsSync(join(labeledDir, 'labels.json'))) {
   console.log(`eval-labeled: no labelled data at ${labeledDir} (set LABELED_DIR); nothing to score`)
   process.exit(0)
+}
+if (!process.env.EVAL_SCAN_CMD && !existsSync(join(repo, 'dist', 'cli', 'index.js'))) {
+  console.error(
+    'eval-labeled: dist/cli/index.js is missing: run `npm run bundle`, or set EVAL_SCAN_CMD to a scan command'
+  )
+  process.exit(2)
 }
 const cases = JSON.parse(readFileSync(join(labeledDir, 'labels.json'), 'utf8'))
 
 /** Runs the scanner on one case folder; returns its findings. */
 function scanCase(dir, files) {
   // the case root, plus listed files the root's default globs would not take (composites outside .github)
-  const paths = ['.', ...files.filter((f) => !/^\.github\/(workflows\/.*\.ya?ml|actions\/.*action\.ya?ml)$/.test(f))]
+  const paths = [
+    '.',
+    ...files.filter((f) => !/^\.github\/(workflows\/.*\.ya?ml|actions\/.*action\.ya?ml)$/.test(f))
+  ]
   const r = spawnSync(`${scanCmd} ${paths.map((p) => JSON.stringify(p)).join(' ')}`, {
     cwd: dir,
     shell: true,
@@ -74,13 +97,19 @@ function stepsOf(path) {
       if (!isSeq(seq)) return
       for (const item of seq.items) {
         if (!item?.range) continue
-        out.push({ start: line(item.range[0]), end: line(Math.max(item.range[0], item.range[1] - 1)), job })
+        out.push({
+          start: line(item.range[0]),
+          end: line(Math.max(item.range[0], item.range[1] - 1)),
+          job
+        })
       }
     }
     const root = doc.contents
     if (isMap(root)) {
       const jobs = root.get('jobs', true)
-      if (isMap(jobs)) for (const p of jobs.items) if (isMap(p.value)) addSteps(p.value.get('steps', true), String(p.key?.value ?? p.key))
+      if (isMap(jobs))
+        for (const p of jobs.items)
+          if (isMap(p.value)) addSteps(p.value.get('steps', true), String(p.key?.value ?? p.key))
       const runs = root.get('runs', true)
       if (isMap(runs)) addSteps(runs.get('steps', true), null)
     }
@@ -91,11 +120,15 @@ function stepsOf(path) {
 function stepAt(path, line) {
   // the innermost (last starting) step whose range holds the line
   let best
-  for (const s of stepsOf(path)) if (s.start <= line && line <= s.end && (!best || s.start >= best.start)) best = s
+  for (const s of stepsOf(path))
+    if (s.start <= line && line <= s.end && (!best || s.start >= best.start)) best = s
   return best
 }
 
-const sameFile = (labelFile, findingFile) => labelFile === findingFile || labelFile.endsWith(`/${findingFile}`) || findingFile.endsWith(`/${labelFile}`)
+const sameFile = (labelFile, findingFile) =>
+  labelFile === findingFile ||
+  labelFile.endsWith(`/${findingFile}`) ||
+  findingFile.endsWith(`/${labelFile}`)
 const isComposite = (f) => /(^|\/)action\.ya?ml$/.test(f)
 
 /** Is the finding on the step that holds `line` of `file` (same step range, or the line itself)? */
@@ -131,19 +164,27 @@ for (const c of cases) {
       case 'RISKY-HIGH':
       case 'RISKY-MED': {
         r.stretch = e.needs_expansion === true
-        const hit = findings.filter((f) => FLAG_RULES.has(f.ruleId) && atLeast(f, 'warning') && onAnchor(f))
+        const hit = findings.filter(
+          (f) => FLAG_RULES.has(f.ruleId) && atLeast(f, 'warning') && onAnchor(f)
+        )
         r.ok = hit.length > 0
         r.detail = r.ok
           ? hit.map(fmt).join('\n      ')
           : `no late-secrets-loading / oidc-session-expiry / missing-credential-fallback warning or error on the anchor step` +
-            (jobFindings.length ? `; in the job: ${jobFindings.map(fmt).join(' | ')}` : '; nothing reported in the job')
+            (jobFindings.length
+              ? `; in the job: ${jobFindings.map(fmt).join(' | ')}`
+              : '; nothing reported in the job')
         break
       }
       case 'RISKY-LOW': {
-        const bad = findings.filter((f) => LIFETIME_RULES.has(f.ruleId) && atLeast(f, 'warning') && onAnchor(f))
+        const bad = findings.filter(
+          (f) => LIFETIME_RULES.has(f.ruleId) && atLeast(f, 'warning') && onAnchor(f)
+        )
         r.ok = bad.length === 0
         r.detail = r.ok ? '' : `above a notice on the anchor: ${bad.map(fmt).join(' | ')}`
-        r.notes = findings.filter((f) => LIFETIME_RULES.has(f.ruleId) && f.severity === 'notice' && onAnchor(f)).map(fmt)
+        r.notes = findings
+          .filter((f) => LIFETIME_RULES.has(f.ruleId) && f.severity === 'notice' && onAnchor(f))
+          .map(fmt)
         break
       }
       case 'RIGHT':
@@ -151,7 +192,9 @@ for (const c of cases) {
         const bad = jobFindings.filter((f) => LIFETIME_RULES.has(f.ruleId) && atLeast(f, 'warning'))
         r.ok = bad.length === 0
         r.detail = r.ok ? '' : `lifetime finding in the job: ${bad.map(fmt).join(' | ')}`
-        r.notes = jobFindings.filter((f) => LIFETIME_RULES.has(f.ruleId) && f.severity === 'notice').map(fmt)
+        r.notes = jobFindings
+          .filter((f) => LIFETIME_RULES.has(f.ruleId) && f.severity === 'notice')
+          .map(fmt)
         break
       }
       case 'STATIC': {
@@ -181,7 +224,8 @@ for (const c of cases) {
   }
 }
 
-const where = (r) => `${r.caseId}/${r.entry.file}:${r.entry.anchor_line}${r.entry.job ? ` (job ${r.entry.job})` : ''}`
+const where = (r) =>
+  `${r.caseId}/${r.entry.file}:${r.entry.anchor_line}${r.entry.job ? ` (job ${r.entry.job})` : ''}`
 const targets = results.filter((r) => !r.stretch)
 const stretch = results.filter((r) => r.stretch)
 
@@ -200,7 +244,9 @@ const TARGET_TEXT = {
 for (const label of LABEL_ORDER) {
   const rs = targets.filter((r) => r.entry.label === label)
   if (!rs.length) continue
-  console.log(`${label.padEnd(12)} ${String(rs.filter((r) => r.ok).length).padStart(3)}/${String(rs.length).padEnd(10)} ${TARGET_TEXT[label]}`)
+  console.log(
+    `${label.padEnd(12)} ${String(rs.filter((r) => r.ok).length).padStart(3)}/${String(rs.length).padEnd(10)} ${TARGET_TEXT[label]}`
+  )
 }
 const misses = targets.filter((r) => !r.ok)
 console.log(`\nTargets met: ${targets.length - misses.length}/${targets.length}`)
@@ -215,14 +261,21 @@ if (misses.length) {
 const withNotes = targets.filter((r) => r.notes.length)
 if (withNotes.length) {
   console.log('\nNotices (allowed, listed for review):')
-  for (const r of withNotes) for (const n of r.notes) console.log(`  ${r.entry.label} ${where(r)}: ${n}`)
+  for (const r of withNotes)
+    for (const n of r.notes) console.log(`  ${r.entry.label} ${where(r)}: ${n}`)
 }
 if (stretch.length) {
-  console.log(`\nStretch (needs_expansion: the late use is in a script, a Makefile or another repository): ${stretch.filter((r) => r.ok).length}/${stretch.length} flagged`)
-  for (const r of stretch) console.log(`  ${r.ok ? 'flagged' : 'not flagged'} ${r.entry.label} ${where(r)}${verbose || r.ok ? `\n      ${r.ok ? r.detail : r.entry.why}` : ''}`)
+  console.log(
+    `\nStretch (needs_expansion: the late use is in a script, a Makefile or another repository): ${stretch.filter((r) => r.ok).length}/${stretch.length} flagged`
+  )
+  for (const r of stretch)
+    console.log(
+      `  ${r.ok ? 'flagged' : 'not flagged'} ${r.entry.label} ${where(r)}${verbose || r.ok ? `\n      ${r.ok ? r.detail : r.entry.why}` : ''}`
+    )
 }
 if (verbose) {
   console.log('\nMet targets:')
-  for (const r of targets.filter((x) => x.ok)) console.log(`  ${r.entry.label} ${where(r)}${r.detail ? `\n      ${r.detail}` : ''}`)
+  for (const r of targets.filter((x) => x.ok))
+    console.log(`  ${r.entry.label} ${where(r)}${r.detail ? `\n      ${r.detail}` : ''}`)
 }
 process.exit(misses.length ? 1 : 0)
