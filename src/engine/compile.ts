@@ -84,9 +84,9 @@ function parseRef(
   if (!ctx.aliases.has(m[1]))
     throw ctx.src.error(
       path,
-      ctx.aliases.size
-        ? `\`$${m[1]}\` is not an alias bound here (bound: ${[...ctx.aliases].join(', ')})`
-        : `\`$${m[1]}.${m[2]}\`: ${ctx.what} cannot refer to aliases`
+      ctx.what === 'a catalog entry'
+        ? `\`$${m[1]}.${m[2]}\`: ${ctx.what} cannot refer to aliases`
+        : `\`$${m[1]}\` is not an alias bound here (bound: ${[...ctx.aliases].join(', ') || 'none; an alias may name only the aliases after it'})`
     )
   if (!isAliasField(m[2], allCatalogFields(ctx)))
     throw ctx.src.error(path, `\`$${m[1]}.${m[2]}\`: unknown field \`${m[2]}\``)
@@ -299,9 +299,9 @@ export function compileStep(ctx: CompileCtx, path: DataPath, node: unknown): Ste
         if (!ctx.aliases.has(alias))
           throw ctx.src.error(
             p,
-            ctx.aliases.size
-              ? `\`${alias}\` is not an alias bound here`
-              : `${ctx.what} cannot refer to aliases`
+            ctx.what === 'a catalog entry'
+              ? `${ctx.what} cannot refer to aliases`
+              : `\`${alias}\` is not an alias bound here (an alias's predicate may name only the aliases after it)`
           )
         const same = k === 'same-step-as'
         parts.push({ dynamic: true, test: (s, env) => (env.b.steps[alias] === s) === same })

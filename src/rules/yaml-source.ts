@@ -82,7 +82,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
   const err = doc.errors[0]
   if (err) {
-    const line = err.linePos?.[0]?.line
+    const line = err.linePos?.[0]?.line ?? lineCounter.linePos(err.pos[0]).line
     const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
     throw new UserError(`not valid YAML: ${msg}`, file, line)
   }
