@@ -918,7 +918,7 @@ function load(path: string, text: string, limits: ParseLimits): Loaded {
       findings: [
         problemFinding(
           path,
-          'the file is empty: a workflow needs `on:` and `jobs:`',
+          'the file has no YAML content (it is empty or only comments): a workflow needs `on:` and `jobs:`',
           1,
           1,
           INVALID_WORKFLOW
