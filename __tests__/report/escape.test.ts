@@ -66,7 +66,7 @@ describe('HTML lines', () => {
       `&lt;!-- prevent-similar-bugs --&gt; &amp; &quot;q&quot; @${Z}me`
     )
   })
-  test("an apostrophe becomes an entity that stays whole (no break inside `&#39;`)", () => {
+  test('an apostrophe becomes an entity that stays whole (no break inside `&#39;`)', () => {
     expect(htmlText("the deploy user's keys #12")).toBe(`the deploy user&#39;s keys #${Z}12`)
   })
   test('code spans become <code>', () => {
