@@ -3,7 +3,7 @@
  * finding can point at. Bad input never throws: it becomes a finding with its line, and the model
  * keeps whatever could be read. Local composite actions (`uses: ./path`) are expanded in place.
  */
-import { LineCounter, parseAllDocuments, Scalar as YScalar } from 'yaml'
+import { isAlias, LineCounter, parseAllDocuments, Scalar as YScalar } from 'yaml'
 import type { Document, Node, YAMLMap } from 'yaml'
 import type { FileRange, Finding, Severity, SourceFile } from '../types.js'
 import type {
@@ -221,8 +221,8 @@ class Parser {
     return false
   }
 
-  unknownKeys(map: YAMLMap, known: Set<string>, where: string): void {
-    for (const e of entries(this.ctx, map)) {
+  unknownKeys(es: Entry[], known: Set<string>, where: string): void {
+    for (const e of es) {
       if (!known.has(e.key)) {
         this.problem(`unknown key \`${e.key}\` in ${where}`, this.ctx.range(e.keyNode), 'warning')
       }
@@ -357,24 +357,27 @@ class Parser {
       )
       return
     }
+    // Problems point where a step is written in the list: at an alias (`- *x`) rather than its anchor.
+    const listAlias = isAlias(e.pair.value) ? (e.pair.value as Node) : undefined
     let localIndex = 0
     for (const item of seq.items) {
       const node = this.ctx.deref(item)
+      const written = isAlias(item) ? (item as Node) : node
       const index = localIndex++
       if (out.length >= this.limits.maxSteps) {
-        this.tooManySteps(jobLabel, this.ctx.range(node), out)
+        this.tooManySteps(jobLabel, this.ctx.range(listAlias ?? written), out)
         return
       }
       const map = asMap(node)
       if (!map) {
         this.problem(
           `step ${index + 1} of ${jobLabel} must be a mapping, not ${describe(node)}`,
-          this.ctx.range(node)
+          this.ctx.range(written)
         )
         continue
       }
       const step = this.step(map, index, out.length, jobLabel, inherited)
-      this.countStep(node)
+      this.countStep(listAlias ?? written)
       out.push(step)
       if (step.uses?.kind === 'local') this.expand(step, out)
     }
@@ -389,7 +392,7 @@ class Parser {
   ): Step {
     const es = entries(this.ctx, map)
     const get = (k: string) => es.find((x) => x.key === k)
-    this.unknownKeys(map, STEP_KEYS, `step ${localIndex + 1} of ${jobLabel}`)
+    this.unknownKeys(es, STEP_KEYS, `step ${localIndex + 1} of ${jobLabel}`)
     const range = this.ctx.range(map)
     const usesEntry = get('uses')
     const runEntry = get('run')
@@ -490,7 +493,7 @@ class Parser {
     const copies = new Map<Step, Step>()
     for (const inner of composite.jobs[0]?.steps ?? []) {
       if (out.length >= this.limits.maxSteps) {
-        this.tooManySteps(this.jobLabel, inner.range, out)
+        this.tooManySteps(this.jobLabel, uses.range, out)
         return
       }
       const copy: Step = {
@@ -518,8 +521,8 @@ class Parser {
       )
       return undefined
     }
-    this.unknownKeys(map, JOB_KEYS, label)
     const es = entries(this.ctx, map)
+    this.unknownKeys(es, JOB_KEYS, label)
     const get = (k: string) => es.find((x) => x.key === k)
     const env = this.scalarMap(get('env'), 'env')
     const timeout = this.minutes(get('timeout-minutes'), 'timeout-minutes')
@@ -598,8 +601,8 @@ class Parser {
   }
 
   workflow(root: YAMLMap): Workflow {
-    this.unknownKeys(root, WORKFLOW_KEYS, 'the workflow')
     const es = entries(this.ctx, root)
+    this.unknownKeys(es, WORKFLOW_KEYS, 'the workflow')
     const get = (k: string) => es.find((x) => x.key === k)
     const triggers = this.triggers(get('on'))
     const env = this.scalarMap(get('env'), 'env')
@@ -658,8 +661,8 @@ class Parser {
   }
 
   composite(root: YAMLMap): Workflow | undefined {
-    this.unknownKeys(root, ACTION_KEYS, 'the action')
     const es = entries(this.ctx, root)
+    this.unknownKeys(es, ACTION_KEYS, 'the action')
     const get = (k: string) => es.find((x) => x.key === k)
     const runs = asMap(get('runs')?.value)
     const using = runs ? scalarText(runs.get('using', true) as Node) : undefined
