@@ -41189,7 +41189,7 @@ __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 exports.x1 = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
+exports.Vj = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;
@@ -51838,8 +51838,8 @@ const esm_path = {
     posix: { sep: '/' },
 };
 /* c8 ignore stop */
-const esm_sep = defaultPlatform === 'win32' ? esm_path.win32.sep : esm_path.posix.sep;
-esm_minimatch.sep = esm_sep;
+const sep = defaultPlatform === 'win32' ? esm_path.win32.sep : esm_path.posix.sep;
+esm_minimatch.sep = sep;
 const GLOBSTAR = Symbol('globstar **');
 esm_minimatch.GLOBSTAR = GLOBSTAR;
 // any single thing other than /
@@ -52950,7 +52950,7 @@ function readSourceFile(path, maxBytes = MAX_FILE_BYTES) {
     }
     return decodeSource(buf);
 }
-const toPosix = (p) => p.split(sep).join('/');
+const toPosix = (p) => p.split(external_node_path_namespaceObject.sep).join('/');
 function isRepoRoot(dir) {
     return existsSync(join(dir, '.github')) || existsSync(join(dir, '.git'));
 }
@@ -52966,31 +52966,32 @@ function findRoot(dir) {
         d = up;
     }
 }
-/** Walks `dir` (no symlinks followed), giving repo-relative posix paths of files and the links met. */
-function walk(dir, base, out) {
+/** Walks `dir` (no symlinks followed, no .git or node_modules), giving posix paths relative to `base`. */
+function walk(dir, base = dir, out = { files: [], links: [], truncated: false }) {
     let names;
     try {
-        names = readdirSync(dir).sort();
+        names = (0,external_node_fs_namespaceObject.readdirSync)(dir).sort();
     }
     catch {
-        return;
+        return out;
     }
     for (const name of names) {
         if (out.files.length >= MAX_WALK_FILES) {
             out.truncated = true;
-            return;
+            return out;
         }
         if (name === 'node_modules' || name === '.git')
             continue;
-        const full = join(dir, name);
-        const st = lstatSync(full);
+        const full = (0,external_node_path_namespaceObject.join)(dir, name);
+        const st = (0,external_node_fs_namespaceObject.lstatSync)(full);
         if (st.isSymbolicLink())
-            out.links.push(toPosix(relative(base, full)));
+            out.links.push(toPosix((0,external_node_path_namespaceObject.relative)(base, full)));
         else if (st.isDirectory())
             walk(full, base, out);
         else if (st.isFile())
-            out.files.push(toPosix(relative(base, full)));
+            out.files.push(toPosix((0,external_node_path_namespaceObject.relative)(base, full)));
     }
+    return out;
 }
 /** A FileReader over a root: repo-relative paths only, nothing outside the root (symlinks included). */
 function rootReader(root) {
@@ -53077,8 +53078,7 @@ function collect(paths, cwd, ignore = []) {
         if (hasGlobMagic(p) && !existsSync(abs)) {
             const baseAbs = resolve(cwd, globBase(p));
             const root = findRoot(existsSync(baseAbs) && statSync(baseAbs).isDirectory() ? baseAbs : dirname(baseAbs));
-            const out = { files: [], links: [], truncated: false };
-            walk(root, root, out);
+            const out = walk(root);
             const pattern = toPosix(relative(root, resolve(cwd, p)));
             const matched = out.files.filter((f) => minimatch(f, pattern, { dot: true }));
             if (matched.length === 0)
@@ -53100,9 +53100,9 @@ function collect(paths, cwd, ignore = []) {
             add(root, toPosix(relative(root, abs)));
             continue;
         }
-        const out = { files: [], links: [], truncated: false };
+        let out;
         if (existsSync(join(abs, '.github'))) {
-            walk(join(abs, '.github'), abs, out);
+            out = walk(join(abs, '.github'), abs);
             const matched = out.files.filter((f) => REPO_GLOBS.some((g) => minimatch(f, g, { dot: true })));
             for (const f of matched)
                 add(abs, f);
@@ -53112,7 +53112,7 @@ function collect(paths, cwd, ignore = []) {
         }
         else {
             const root = findRoot(abs);
-            walk(abs, root, out);
+            out = walk(abs, root);
             for (const f of out.files.filter((x) => YAML_FILE.test(x)))
                 add(root, f);
             addLinks(root, out.links);
@@ -53204,35 +53204,8 @@ function workspaceSource(root, ref) {
         kind: 'workspace',
         ref,
         async list() {
-            const out = { paths: [], links: [], truncated: false };
-            const walk = (dir, rel) => {
-                let names;
-                try {
-                    names = (0,external_node_fs_namespaceObject.readdirSync)(dir).sort();
-                }
-                catch {
-                    return;
-                }
-                for (const name of names) {
-                    if (name === '.git' || name === 'node_modules')
-                        continue;
-                    if (out.paths.length >= 50_000) {
-                        out.truncated = true;
-                        return;
-                    }
-                    const full = (0,external_node_path_namespaceObject.join)(dir, name);
-                    const r = rel ? `${rel}/${name}` : name;
-                    const st = (0,external_node_fs_namespaceObject.lstatSync)(full);
-                    if (st.isSymbolicLink())
-                        out.links.push(r);
-                    else if (st.isDirectory())
-                        walk(full, r);
-                    else if (st.isFile())
-                        out.paths.push(r);
-                }
-            };
-            walk(root, '');
-            return out;
+            const { files, links, truncated } = walk(root);
+            return { paths: files, links, truncated };
         },
         async read(path) {
             if (!safeRel(path))
@@ -54496,8 +54469,8 @@ class Parser {
         this.problem(`${what} must be ${kind === 'map' ? 'a mapping' : 'a list'}, not ${yaml_nodes_describe(node)}`, at);
         return false;
     }
-    unknownKeys(map, known, where) {
-        for (const e of entries(this.ctx, map)) {
+    unknownKeys(es, known, where) {
+        for (const e of es) {
             if (!known.has(e.key)) {
                 this.problem(`unknown key \`${e.key}\` in ${where}`, this.ctx.range(e.keyNode), 'warning');
             }
@@ -54614,21 +54587,24 @@ class Parser {
             this.expect(e.value, 'seq', `\`steps\` of ${jobLabel}`, this.ctx.range(e.value, this.ctx.range(e.keyNode)));
             return;
         }
+        // Problems point where a step is written in the list: at an alias (`- *x`) rather than its anchor.
+        const listAlias = (0,dist/* isAlias */.Vj)(e.pair.value) ? e.pair.value : undefined;
         let localIndex = 0;
         for (const item of seq.items) {
             const node = this.ctx.deref(item);
+            const written = (0,dist/* isAlias */.Vj)(item) ? item : node;
             const index = localIndex++;
             if (out.length >= this.limits.maxSteps) {
-                this.tooManySteps(jobLabel, this.ctx.range(node), out);
+                this.tooManySteps(jobLabel, this.ctx.range(listAlias ?? written), out);
                 return;
             }
             const map = asMap(node);
             if (!map) {
-                this.problem(`step ${index + 1} of ${jobLabel} must be a mapping, not ${yaml_nodes_describe(node)}`, this.ctx.range(node));
+                this.problem(`step ${index + 1} of ${jobLabel} must be a mapping, not ${yaml_nodes_describe(node)}`, this.ctx.range(written));
                 continue;
             }
             const step = this.step(map, index, out.length, jobLabel, inherited);
-            this.countStep(node);
+            this.countStep(listAlias ?? written);
             out.push(step);
             if (step.uses?.kind === 'local')
                 this.expand(step, out);
@@ -54637,7 +54613,7 @@ class Parser {
     step(map, localIndex, index, jobLabel, inherited) {
         const es = entries(this.ctx, map);
         const get = (k) => es.find((x) => x.key === k);
-        this.unknownKeys(map, STEP_KEYS, `step ${localIndex + 1} of ${jobLabel}`);
+        this.unknownKeys(es, STEP_KEYS, `step ${localIndex + 1} of ${jobLabel}`);
         const range = this.ctx.range(map);
         const usesEntry = get('uses');
         const runEntry = get('run');
@@ -54720,7 +54696,7 @@ class Parser {
         const copies = new Map();
         for (const inner of composite.jobs[0]?.steps ?? []) {
             if (out.length >= this.limits.maxSteps) {
-                this.tooManySteps(this.jobLabel, inner.range, out);
+                this.tooManySteps(this.jobLabel, uses.range, out);
                 return;
             }
             const copy = {
@@ -54744,8 +54720,8 @@ class Parser {
             this.problem(`${label} must be a mapping, not ${yaml_nodes_describe(e.value)}`, this.ctx.range(e.value, this.ctx.range(e.keyNode)));
             return undefined;
         }
-        this.unknownKeys(map, JOB_KEYS, label);
         const es = entries(this.ctx, map);
+        this.unknownKeys(es, JOB_KEYS, label);
         const get = (k) => es.find((x) => x.key === k);
         const env = this.scalarMap(get('env'), 'env');
         const timeout = this.minutes(get('timeout-minutes'), 'timeout-minutes');
@@ -54828,8 +54804,8 @@ class Parser {
         return [];
     }
     workflow(root) {
-        this.unknownKeys(root, WORKFLOW_KEYS, 'the workflow');
         const es = entries(this.ctx, root);
+        this.unknownKeys(es, WORKFLOW_KEYS, 'the workflow');
         const get = (k) => es.find((x) => x.key === k);
         const triggers = this.triggers(get('on'));
         const env = this.scalarMap(get('env'), 'env');
@@ -54878,8 +54854,8 @@ class Parser {
         return inputs ? entries(this.ctx, inputs).map((x) => x.key) : [];
     }
     composite(root) {
-        this.unknownKeys(root, ACTION_KEYS, 'the action');
         const es = entries(this.ctx, root);
+        this.unknownKeys(es, ACTION_KEYS, 'the action');
         const get = (k) => es.find((x) => x.key === k);
         const runs = asMap(get('runs')?.value);
         const using = runs ? scalarText(runs.get('using', true)) : undefined;

@@ -8667,19 +8667,19 @@ function findRoot(dir) {
         d = up;
     }
 }
-/** Walks `dir` (no symlinks followed), giving repo-relative posix paths of files and the links met. */
-function walk(dir, base, out) {
+/** Walks `dir` (no symlinks followed, no .git or node_modules), giving posix paths relative to `base`. */
+function walk(dir, base = dir, out = { files: [], links: [], truncated: false }) {
     let names;
     try {
         names = (0,external_node_fs_namespaceObject.readdirSync)(dir).sort();
     }
     catch {
-        return;
+        return out;
     }
     for (const name of names) {
         if (out.files.length >= MAX_WALK_FILES) {
             out.truncated = true;
-            return;
+            return out;
         }
         if (name === 'node_modules' || name === '.git')
             continue;
@@ -8692,6 +8692,7 @@ function walk(dir, base, out) {
         else if (st.isFile())
             out.files.push(toPosix((0,external_node_path_namespaceObject.relative)(base, full)));
     }
+    return out;
 }
 /** A FileReader over a root: repo-relative paths only, nothing outside the root (symlinks included). */
 function rootReader(root) {
@@ -8778,8 +8779,7 @@ function collect(paths, cwd, ignore = []) {
         if (hasGlobMagic(p) && !(0,external_node_fs_namespaceObject.existsSync)(abs)) {
             const baseAbs = (0,external_node_path_namespaceObject.resolve)(cwd, globBase(p));
             const root = findRoot((0,external_node_fs_namespaceObject.existsSync)(baseAbs) && (0,external_node_fs_namespaceObject.statSync)(baseAbs).isDirectory() ? baseAbs : (0,external_node_path_namespaceObject.dirname)(baseAbs));
-            const out = { files: [], links: [], truncated: false };
-            walk(root, root, out);
+            const out = walk(root);
             const pattern = toPosix((0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.resolve)(cwd, p)));
             const matched = out.files.filter((f) => minimatch(f, pattern, { dot: true }));
             if (matched.length === 0)
@@ -8801,9 +8801,9 @@ function collect(paths, cwd, ignore = []) {
             add(root, toPosix((0,external_node_path_namespaceObject.relative)(root, abs)));
             continue;
         }
-        const out = { files: [], links: [], truncated: false };
+        let out;
         if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(abs, '.github'))) {
-            walk((0,external_node_path_namespaceObject.join)(abs, '.github'), abs, out);
+            out = walk((0,external_node_path_namespaceObject.join)(abs, '.github'), abs);
             const matched = out.files.filter((f) => REPO_GLOBS.some((g) => minimatch(f, g, { dot: true })));
             for (const f of matched)
                 add(abs, f);
@@ -8813,7 +8813,7 @@ function collect(paths, cwd, ignore = []) {
         }
         else {
             const root = findRoot(abs);
-            walk(abs, root, out);
+            out = walk(abs, root);
             for (const f of out.files.filter((x) => YAML_FILE.test(x)))
                 add(root, f);
             addLinks(root, out.links);
@@ -9832,8 +9832,8 @@ class Parser {
         this.problem(`${what} must be ${kind === 'map' ? 'a mapping' : 'a list'}, not ${yaml_nodes_describe(node)}`, at);
         return false;
     }
-    unknownKeys(map, known, where) {
-        for (const e of entries(this.ctx, map)) {
+    unknownKeys(es, known, where) {
+        for (const e of es) {
             if (!known.has(e.key)) {
                 this.problem(`unknown key \`${e.key}\` in ${where}`, this.ctx.range(e.keyNode), 'warning');
             }
@@ -9950,21 +9950,24 @@ class Parser {
             this.expect(e.value, 'seq', `\`steps\` of ${jobLabel}`, this.ctx.range(e.value, this.ctx.range(e.keyNode)));
             return;
         }
+        // Problems point where a step is written in the list: at an alias (`- *x`) rather than its anchor.
+        const listAlias = (0,dist/* isAlias */.Vj)(e.pair.value) ? e.pair.value : undefined;
         let localIndex = 0;
         for (const item of seq.items) {
             const node = this.ctx.deref(item);
+            const written = (0,dist/* isAlias */.Vj)(item) ? item : node;
             const index = localIndex++;
             if (out.length >= this.limits.maxSteps) {
-                this.tooManySteps(jobLabel, this.ctx.range(node), out);
+                this.tooManySteps(jobLabel, this.ctx.range(listAlias ?? written), out);
                 return;
             }
             const map = asMap(node);
             if (!map) {
-                this.problem(`step ${index + 1} of ${jobLabel} must be a mapping, not ${yaml_nodes_describe(node)}`, this.ctx.range(node));
+                this.problem(`step ${index + 1} of ${jobLabel} must be a mapping, not ${yaml_nodes_describe(node)}`, this.ctx.range(written));
                 continue;
             }
             const step = this.step(map, index, out.length, jobLabel, inherited);
-            this.countStep(node);
+            this.countStep(listAlias ?? written);
             out.push(step);
             if (step.uses?.kind === 'local')
                 this.expand(step, out);
@@ -9973,7 +9976,7 @@ class Parser {
     step(map, localIndex, index, jobLabel, inherited) {
         const es = entries(this.ctx, map);
         const get = (k) => es.find((x) => x.key === k);
-        this.unknownKeys(map, STEP_KEYS, `step ${localIndex + 1} of ${jobLabel}`);
+        this.unknownKeys(es, STEP_KEYS, `step ${localIndex + 1} of ${jobLabel}`);
         const range = this.ctx.range(map);
         const usesEntry = get('uses');
         const runEntry = get('run');
@@ -10056,7 +10059,7 @@ class Parser {
         const copies = new Map();
         for (const inner of composite.jobs[0]?.steps ?? []) {
             if (out.length >= this.limits.maxSteps) {
-                this.tooManySteps(this.jobLabel, inner.range, out);
+                this.tooManySteps(this.jobLabel, uses.range, out);
                 return;
             }
             const copy = {
@@ -10080,8 +10083,8 @@ class Parser {
             this.problem(`${label} must be a mapping, not ${yaml_nodes_describe(e.value)}`, this.ctx.range(e.value, this.ctx.range(e.keyNode)));
             return undefined;
         }
-        this.unknownKeys(map, JOB_KEYS, label);
         const es = entries(this.ctx, map);
+        this.unknownKeys(es, JOB_KEYS, label);
         const get = (k) => es.find((x) => x.key === k);
         const env = this.scalarMap(get('env'), 'env');
         const timeout = this.minutes(get('timeout-minutes'), 'timeout-minutes');
@@ -10164,8 +10167,8 @@ class Parser {
         return [];
     }
     workflow(root) {
-        this.unknownKeys(root, WORKFLOW_KEYS, 'the workflow');
         const es = entries(this.ctx, root);
+        this.unknownKeys(es, WORKFLOW_KEYS, 'the workflow');
         const get = (k) => es.find((x) => x.key === k);
         const triggers = this.triggers(get('on'));
         const env = this.scalarMap(get('env'), 'env');
@@ -10214,8 +10217,8 @@ class Parser {
         return inputs ? entries(this.ctx, inputs).map((x) => x.key) : [];
     }
     composite(root) {
-        this.unknownKeys(root, ACTION_KEYS, 'the action');
         const es = entries(this.ctx, root);
+        this.unknownKeys(es, ACTION_KEYS, 'the action');
         const get = (k) => es.find((x) => x.key === k);
         const runs = asMap(get('runs')?.value);
         const using = runs ? scalarText(runs.get('using', true)) : undefined;
@@ -24915,7 +24918,7 @@ __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 exports.x1 = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
+exports.Vj = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;

@@ -105,22 +105,31 @@ function findRoot(dir: string): string {
   }
 }
 
-/** Walks `dir` (no symlinks followed), giving repo-relative posix paths of files and the links met. */
-function walk(
+export interface WalkResult {
+  /** Files, as posix paths relative to the walk's base. */
+  files: string[]
+  /** Symbolic links met (never followed). */
+  links: string[]
+  /** True when the walk stopped at MAX_WALK_FILES. */
+  truncated: boolean
+}
+
+/** Walks `dir` (no symlinks followed, no .git or node_modules), giving posix paths relative to `base`. */
+export function walk(
   dir: string,
-  base: string,
-  out: { files: string[]; links: string[]; truncated: boolean }
-): void {
+  base = dir,
+  out: WalkResult = { files: [], links: [], truncated: false }
+): WalkResult {
   let names: string[]
   try {
     names = readdirSync(dir).sort()
   } catch {
-    return
+    return out
   }
   for (const name of names) {
     if (out.files.length >= MAX_WALK_FILES) {
       out.truncated = true
-      return
+      return out
     }
     if (name === 'node_modules' || name === '.git') continue
     const full = join(dir, name)
@@ -129,6 +138,7 @@ function walk(
     else if (st.isDirectory()) walk(full, base, out)
     else if (st.isFile()) out.files.push(toPosix(relative(base, full)))
   }
+  return out
 }
 
 /** A FileReader over a root: repo-relative paths only, nothing outside the root (symlinks included). */
@@ -213,8 +223,7 @@ export function collect(paths: string[], cwd: string, ignore: string[] = []): Co
       const root = findRoot(
         existsSync(baseAbs) && statSync(baseAbs).isDirectory() ? baseAbs : dirname(baseAbs)
       )
-      const out = { files: [] as string[], links: [] as string[], truncated: false }
-      walk(root, root, out)
+      const out = walk(root)
       const pattern = toPosix(relative(root, resolve(cwd, p)))
       const matched = out.files.filter((f) => minimatch(f, pattern, { dot: true }))
       if (matched.length === 0) errors.push(`${p}: no file matches this pattern`)
@@ -233,9 +242,9 @@ export function collect(paths: string[], cwd: string, ignore: string[] = []): Co
       add(root, toPosix(relative(root, abs)))
       continue
     }
-    const out = { files: [] as string[], links: [] as string[], truncated: false }
+    let out: WalkResult
     if (existsSync(join(abs, '.github'))) {
-      walk(join(abs, '.github'), abs, out)
+      out = walk(join(abs, '.github'), abs)
       const matched = out.files.filter((f) =>
         REPO_GLOBS.some((g) => minimatch(f, g, { dot: true }))
       )
@@ -247,7 +256,7 @@ export function collect(paths: string[], cwd: string, ignore: string[] = []): Co
       if (matched.length === 0) group(abs)
     } else {
       const root = findRoot(abs)
-      walk(abs, root, out)
+      out = walk(abs, root)
       for (const f of out.files.filter((x) => YAML_FILE.test(x))) add(root, f)
       addLinks(root, out.links)
     }

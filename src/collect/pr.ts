@@ -10,7 +10,6 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   writeFileSync
 } from 'node:fs'
@@ -21,7 +20,7 @@ import { UserError } from '../engine/api.js'
 import type { GitHubApi, PrFile, RepoRef } from '../github/api.js'
 import type { FileStatus, SourceFile } from '../types.js'
 import type { FileReader } from '../workflow/model.js'
-import { decodeSource, MAX_FILE_BYTES, readSourceFile, rootReader } from './fs.js'
+import { decodeSource, MAX_FILE_BYTES, readSourceFile, rootReader, walk } from './fs.js'
 
 /** GitHub lists at most this many files of a pull request, and of a comparison. */
 export const PR_FILES_CAP = 3000
@@ -126,30 +125,8 @@ function workspaceSource(root: string, ref: string): Source {
     kind: 'workspace',
     ref,
     async list() {
-      const out = { paths: [] as string[], links: [] as string[], truncated: false }
-      const walk = (dir: string, rel: string) => {
-        let names: string[]
-        try {
-          names = readdirSync(dir).sort()
-        } catch {
-          return
-        }
-        for (const name of names) {
-          if (name === '.git' || name === 'node_modules') continue
-          if (out.paths.length >= 50_000) {
-            out.truncated = true
-            return
-          }
-          const full = join(dir, name)
-          const r = rel ? `${rel}/${name}` : name
-          const st = lstatSync(full)
-          if (st.isSymbolicLink()) out.links.push(r)
-          else if (st.isDirectory()) walk(full, r)
-          else if (st.isFile()) out.paths.push(r)
-        }
-      }
-      walk(root, '')
-      return out
+      const { files, links, truncated } = walk(root)
+      return { paths: files, links, truncated }
     },
     async read(path) {
       if (!safeRel(path)) return { skipped: 'a path outside the repository' }
