@@ -137,6 +137,34 @@ describe('quick-fix markers', () => {
     ])
     expect(scanText(rs(), wf('')).findings.map((f) => f.severity)).toEqual(['error', 'warning'])
   })
+  test('a rule whose message does not place {expires} gets the quick fix told after its message', () => {
+    const plain = ruleSetOf({
+      ...RULES,
+      'static-keys.yml': RULES['static-keys.yml'].replace(' (quick fix until {expires}, {ref})', '')
+    })
+    const at = (now: string) =>
+      scanText(plain, wf('', qf('quick-fix expires=2026-03-01 ref=BUG-123')), {
+        now
+      }).findings.filter((f) => f.ruleId === 'static-keys')[0].message
+    expect(at('2026-02-01')).toBe(
+      'static keys in Keys (quick fix BUG-123 until 2026-03-01, 28 days left)'
+    )
+    expect(at('2026-02-28')).toBe(
+      'static keys in Keys (quick fix BUG-123 until 2026-03-01, 1 day left)'
+    )
+    expect(at('2026-03-01')).toBe(
+      'static keys in Keys (quick fix BUG-123 expires today, 2026-03-01)'
+    )
+    expect(at('2026-03-03')).toBe(
+      'static keys in Keys (quick fix BUG-123 expired on 2026-03-01, 2 days ago)'
+    )
+    const undated = scanText(plain, wf('', qf('quick-fix ref=BUG-1')), {
+      now: '2026-02-01'
+    }).findings
+    expect(undated.find((f) => f.ruleId === 'static-keys')!.message).toBe(
+      'static keys in Keys (quick fix BUG-1 with no expiry date: give it one with expires=YYYY-MM-DD)'
+    )
+  })
   test('a quick-fix marker with a bad date is an invalid marker', () => {
     const r = scanText(rs(), wf('', qf('quick-fix expires=soon')))
     expect(brief(r.findings)).toEqual([

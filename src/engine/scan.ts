@@ -152,12 +152,26 @@ function quickFixSeverity(
   return left <= warningDays ? 'warning' : 'notice'
 }
 
+/** What a reader needs to know of a quick fix in one line: its ticket and how its date stands. */
+function quickFixNote(q: QuickFixInfo, today: string): string {
+  const what = `quick fix${q.ref ? ` ${q.ref}` : ''}`
+  if (!q.expires) return `${what} with no expiry date: give it one with expires=YYYY-MM-DD`
+  const left = daysBetween(today, q.expires)
+  if (left < 0) return `${what} expired on ${q.expires}, ${-left} day${left === -1 ? '' : 's'} ago`
+  if (left === 0) return `${what} expires today, ${q.expires}`
+  return `${what} until ${q.expires}, ${left} day${left === 1 ? '' : 's'} left`
+}
+
 function toPending(r: RawFinding, config: Config, today: string): Pending {
   let severity = r.severity
   let expires: string | undefined
+  let message = r.message
   if (r.quickFix) {
     severity = quickFixSeverity(r.quickFix.expires, today, config.quickFixWarningDays)
     expires = r.quickFix.expires
+    // A rule whose message places {expires} itself says it its own way.
+    if (!/\{(expires|ref)\}/.test(r.rule.rawMessage))
+      message += ` (${quickFixNote(r.quickFix, today)})`
   }
   const finding: Finding = {
     ruleId: r.rule.info.id,
@@ -167,7 +181,7 @@ function toPending(r: RawFinding, config: Config, today: string): Pending {
     column: r.location.column,
     endLine: r.location.endLine,
     endColumn: r.location.endColumn,
-    message: r.message,
+    message,
     recommendation: r.recommendation,
     title: r.rule.title,
     job: r.job,
