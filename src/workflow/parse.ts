@@ -845,7 +845,15 @@ export function nestingDepth(text: string, limit: number): number {
             blockIndent = indent
             break
           } else valueStart = false
-        } else if (c === 58 && isBlank(text.charCodeAt(i + 1))) valueStart = true
+        } else {
+          // Inside a key or a plain scalar: only a `: ` can start another value on this line.
+          const k = text.indexOf(':', i)
+          if (k < 0 || k >= eol) break
+          if (isBlank(text.charCodeAt(k + 1))) valueStart = true
+          i = k
+          prev = 58
+          continue
+        }
       } else if (c === 91 || c === 123) {
         if (++flow > max) max = flow
         if (max > limit) return max

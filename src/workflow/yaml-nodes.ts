@@ -81,6 +81,11 @@ export class NodeContext {
   }
 }
 
+/** Collections, aliases and anchored scalars: a plain scalar has nothing for `inspect`. */
+function worthVisiting(x: unknown): boolean {
+  return x !== null && typeof x === 'object' && (!isScalar(x) || !!(x as Node).anchor)
+}
+
 /** What one walk over a parsed document finds. */
 export interface Inspection {
   aliases: Map<Alias, Node>
@@ -100,9 +105,12 @@ export function inspect(doc: Document, maxDepth: number): Inspection {
   const anchors = new Map<string, Node>()
   const duplicates: Inspection['duplicates'] = []
   let tooDeep: Node | undefined
-  const stack: [unknown, number][] = [[doc.contents, 0]]
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [unknown, number]
+  // Two parallel stacks (node, depth): no allocation per node.
+  const nodes: unknown[] = [doc.contents]
+  const depths: number[] = [0]
+  while (nodes.length > 0) {
+    const node = nodes.pop()
+    const depth = depths.pop() as number
     if (node === null || node === undefined || typeof node !== 'object') continue
     if (node instanceof Alias) {
       const target = anchors.get(node.source)
@@ -114,12 +122,19 @@ export function inspect(doc: Document, maxDepth: number): Inspection {
     if (isMap(n)) {
       if (depth >= maxDepth && !tooDeep) tooDeep = n
       const items = n.items as Pair[]
-      const seen = items.length > 1 ? new Map<unknown, Node>() : undefined
       for (let i = items.length - 1; i >= 0; i--) {
-        stack.push([items[i].value, depth + 1])
-        stack.push([items[i].key, depth + 1])
+        const { key, value } = items[i]
+        if (worthVisiting(value)) {
+          nodes.push(value)
+          depths.push(depth + 1)
+        }
+        if (worthVisiting(key)) {
+          nodes.push(key)
+          depths.push(depth + 1)
+        }
       }
-      if (seen) {
+      if (items.length > 1) {
+        const seen = new Map<unknown, Node>()
         for (const pair of items) {
           const k = pair.key as Node | null
           if (!isScalar(k)) continue
@@ -130,7 +145,13 @@ export function inspect(doc: Document, maxDepth: number): Inspection {
       }
     } else if (isSeq(n)) {
       if (depth >= maxDepth && !tooDeep) tooDeep = n
-      for (let i = n.items.length - 1; i >= 0; i--) stack.push([n.items[i], depth + 1])
+      const items = n.items
+      for (let i = items.length - 1; i >= 0; i--) {
+        if (worthVisiting(items[i])) {
+          nodes.push(items[i])
+          depths.push(depth + 1)
+        }
+      }
     }
   }
   return { aliases, duplicates, tooDeep }
