@@ -133,7 +133,7 @@ export function inspect(doc: Document, maxDepth: number): Inspection {
           depths.push(depth + 1)
         }
       }
-      if (items.length > 1) {
+      if (items.length > 16) {
         const seen = new Map<unknown, Node>()
         for (const pair of items) {
           const k = pair.key as Node | null
@@ -141,6 +141,19 @@ export function inspect(doc: Document, maxDepth: number): Inspection {
           const first = seen.get(k.value)
           if (first) duplicates.push({ key: k, first, text: String(k.value) })
           else seen.set(k.value, k)
+        }
+      } else {
+        // Small mappings (nearly all): comparing pairs is cheaper than a Map.
+        for (let i = 1; i < items.length; i++) {
+          const k = items[i].key as Node | null
+          if (!isScalar(k)) continue
+          for (let j = 0; j < i; j++) {
+            const f = items[j].key as Node | null
+            if (isScalar(f) && f.value === k.value) {
+              duplicates.push({ key: k, first: f, text: String(k.value) })
+              break
+            }
+          }
         }
       }
     } else if (isSeq(n)) {
