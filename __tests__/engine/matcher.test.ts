@@ -73,6 +73,32 @@ describe('alias binding', () => {
     })
   })
 
+  test('{a|b} takes the first alias field that is set; a non-field before | is a load error', () => {
+    const withAlt = LATE_READ.replace(
+      '{use.label} reads {use.store}',
+      '{use.label} reads {use.store|use.provider} via {auth.store|auth.provider}'
+    )
+    const r = scanText(
+      ruleSetOf({ 'late-read.yml': withAlt }, { 'c.yml': TEST_CATALOG }),
+      job(`      - name: Auth
+        uses: aws-actions/configure-aws-credentials@v4
+        with: { role-to-assume: arn:x }
+      - run: make all
+      - run: make test-all
+      - run: aws ssm get-parameter --name /x
+`)
+    )
+    expect(
+      r.findings[0].message.startsWith('aws ssm get-parameter --name /x reads SSM via aws 40 min')
+    ).toBe(true)
+    expect(() =>
+      ruleSetOf(
+        { 'late-read.yml': LATE_READ.replace('{use.store}', '{estimate|use.store}') },
+        { 'c.yml': TEST_CATALOG }
+      )
+    ).toThrow('`estimate` before a `|` must be a field of an alias')
+  })
+
   test('a re-authentication resets the clock', () => {
     const r = scanText(
       rs(),

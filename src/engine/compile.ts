@@ -659,7 +659,7 @@ export function compileTemplate(
   quickFix: boolean
 ): Template {
   const parts: (string | ((f: FillCtx) => string))[] = []
-  const re = /\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g
+  const re = /\{([A-Za-z_][A-Za-z0-9_.-]*(?:\|[A-Za-z_][A-Za-z0-9_.-]*)*)\}/g
   let last = 0
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const before = text[m.index - 1]
@@ -680,6 +680,26 @@ function placeholder(
   quickFix: boolean
 ): (f: FillCtx) => string {
   const bad = (why: string) => ctx.src.error(path, `unknown placeholder {${name}}: ${why}`)
+  if (name.includes('|')) {
+    // `{a.x|a.y}`: the first alias field that is set, else the last alternative as usual.
+    const alts = name.split('|')
+    const firsts = alts.slice(0, -1).map((alt) => {
+      const dot = alt.indexOf('.')
+      const head = dot < 0 ? alt : alt.slice(0, dot)
+      const rest = dot < 0 ? '' : alt.slice(dot + 1)
+      if (!ctx.aliases.has(head) || !isAliasField(rest, allCatalogFields(ctx)))
+        throw bad(`\`${alt}\` before a \`|\` must be a field of an alias`)
+      return (f: FillCtx) => aliasField(f.env, head, rest)
+    })
+    const lastAlt = placeholder(ctx, path, alts[alts.length - 1], quickFix)
+    return (f) => {
+      for (const get of firsts) {
+        const v = get(f)
+        if (v !== undefined) return v
+      }
+      return lastAlt(f)
+    }
+  }
   if (name === 'job') return (f) => f.env.job.job.id
   if (name === 'expires' || name === 'ref') {
     if (!quickFix) throw bad('{expires} and {ref} need `quick-fix: true`')
