@@ -9577,6 +9577,10 @@ class NodeContext {
         return node ?? undefined;
     }
 }
+/** Collections, aliases and anchored scalars: a plain scalar has nothing for `inspect`. */
+function worthVisiting(x) {
+    return x !== null && typeof x === 'object' && (!(0,dist/* isScalar */.jn)(x) || !!x.anchor);
+}
 /**
  * One iterative walk of the document in source order (no recursion, so no stack to exhaust):
  * resolves every alias to the last anchor of its name before it, finds duplicate keys with a set per
@@ -9587,9 +9591,12 @@ function inspect(doc, maxDepth) {
     const anchors = new Map();
     const duplicates = [];
     let tooDeep;
-    const stack = [[doc.contents, 0]];
-    while (stack.length > 0) {
-        const [node, depth] = stack.pop();
+    // Two parallel stacks (node, depth): no allocation per node.
+    const nodes = [doc.contents];
+    const depths = [0];
+    while (nodes.length > 0) {
+        const node = nodes.pop();
+        const depth = depths.pop();
         if (node === null || node === undefined || typeof node !== 'object')
             continue;
         if (node instanceof dist/* Alias */.x1) {
@@ -9605,12 +9612,19 @@ function inspect(doc, maxDepth) {
             if (depth >= maxDepth && !tooDeep)
                 tooDeep = n;
             const items = n.items;
-            const seen = items.length > 1 ? new Map() : undefined;
             for (let i = items.length - 1; i >= 0; i--) {
-                stack.push([items[i].value, depth + 1]);
-                stack.push([items[i].key, depth + 1]);
+                const { key, value } = items[i];
+                if (worthVisiting(value)) {
+                    nodes.push(value);
+                    depths.push(depth + 1);
+                }
+                if (worthVisiting(key)) {
+                    nodes.push(key);
+                    depths.push(depth + 1);
+                }
             }
-            if (seen) {
+            if (items.length > 16) {
+                const seen = new Map();
                 for (const pair of items) {
                     const k = pair.key;
                     if (!(0,dist/* isScalar */.jn)(k))
@@ -9622,12 +9636,32 @@ function inspect(doc, maxDepth) {
                         seen.set(k.value, k);
                 }
             }
+            else {
+                // Small mappings (nearly all): comparing pairs is cheaper than a Map.
+                for (let i = 1; i < items.length; i++) {
+                    const k = items[i].key;
+                    if (!(0,dist/* isScalar */.jn)(k))
+                        continue;
+                    for (let j = 0; j < i; j++) {
+                        const f = items[j].key;
+                        if ((0,dist/* isScalar */.jn)(f) && f.value === k.value) {
+                            duplicates.push({ key: k, first: f, text: String(k.value) });
+                            break;
+                        }
+                    }
+                }
+            }
         }
         else if ((0,dist/* isSeq */.oP)(n)) {
             if (depth >= maxDepth && !tooDeep)
                 tooDeep = n;
-            for (let i = n.items.length - 1; i >= 0; i--)
-                stack.push([n.items[i], depth + 1]);
+            const items = n.items;
+            for (let i = items.length - 1; i >= 0; i--) {
+                if (worthVisiting(items[i])) {
+                    nodes.push(items[i]);
+                    depths.push(depth + 1);
+                }
+            }
         }
     }
     return { aliases, duplicates, tooDeep };
@@ -10404,8 +10438,17 @@ function nestingDepth(text, limit) {
                     else
                         valueStart = false;
                 }
-                else if (c === 58 && isBlank(text.charCodeAt(i + 1)))
-                    valueStart = true;
+                else {
+                    // Inside a key or a plain scalar: only a `: ` can start another value on this line.
+                    const k = text.indexOf(':', i);
+                    if (k < 0 || k >= eol)
+                        break;
+                    if (isBlank(text.charCodeAt(k + 1)))
+                        valueStart = true;
+                    i = k;
+                    prev = 58;
+                    continue;
+                }
             }
             else if (c === 91 || c === 123) {
                 if (++flow > max)
@@ -18508,7 +18551,7 @@ function labelList(steps) {
  */
 function compileTemplate(ctx, path, text, quickFix) {
     const parts = [];
-    const re = /\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
+    const re = /\{([A-Za-z_][A-Za-z0-9_.-]*(?:\|[A-Za-z_][A-Za-z0-9_.-]*)*)\}/g;
     let last = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
         const before = text[m.index - 1];
@@ -18524,6 +18567,27 @@ function compileTemplate(ctx, path, text, quickFix) {
 }
 function placeholder(ctx, path, name, quickFix) {
     const bad = (why) => ctx.src.error(path, `unknown placeholder {${name}}: ${why}`);
+    if (name.includes('|')) {
+        // `{a.x|a.y}`: the first alias field that is set, else the last alternative as usual.
+        const alts = name.split('|');
+        const firsts = alts.slice(0, -1).map((alt) => {
+            const dot = alt.indexOf('.');
+            const head = dot < 0 ? alt : alt.slice(0, dot);
+            const rest = dot < 0 ? '' : alt.slice(dot + 1);
+            if (!ctx.aliases.has(head) || !isAliasField(rest, allCatalogFields(ctx)))
+                throw bad(`\`${alt}\` before a \`|\` must be a field of an alias`);
+            return (f) => aliasField(f.env, head, rest);
+        });
+        const lastAlt = placeholder(ctx, path, alts[alts.length - 1], quickFix);
+        return (f) => {
+            for (const get of firsts) {
+                const v = get(f);
+                if (v !== undefined)
+                    return v;
+            }
+            return lastAlt(f);
+        };
+    }
     if (name === 'job')
         return (f) => f.env.job.job.id;
     if (name === 'expires' || name === 'ref') {
@@ -18988,12 +19052,28 @@ function quickFixSeverity(expires, today, warningDays) {
         return 'error';
     return left <= warningDays ? 'warning' : 'notice';
 }
+/** What a reader needs to know of a quick fix in one line: its ticket and how its date stands. */
+function quickFixNote(q, today) {
+    const what = `quick fix${q.ref ? ` ${q.ref}` : ''}`;
+    if (!q.expires)
+        return `${what} with no expiry date: give it one with expires=YYYY-MM-DD`;
+    const left = daysBetween(today, q.expires);
+    if (left < 0)
+        return `${what} expired on ${q.expires}, ${-left} day${left === -1 ? '' : 's'} ago`;
+    if (left === 0)
+        return `${what} expires today, ${q.expires}`;
+    return `${what} until ${q.expires}, ${left} day${left === 1 ? '' : 's'} left`;
+}
 function toPending(r, config, today) {
     let severity = r.severity;
     let expires;
+    let message = r.message;
     if (r.quickFix) {
         severity = quickFixSeverity(r.quickFix.expires, today, config.quickFixWarningDays);
         expires = r.quickFix.expires;
+        // A rule whose message places {expires} itself says it its own way.
+        if (!/\{(expires|ref)\}/.test(r.rule.rawMessage))
+            message += ` (${quickFixNote(r.quickFix, today)})`;
     }
     const finding = {
         ruleId: r.rule.info.id,
@@ -19003,7 +19083,7 @@ function toPending(r, config, today) {
         column: r.location.column,
         endLine: r.location.endLine,
         endColumn: r.location.endColumn,
-        message: r.message,
+        message,
         recommendation: r.recommendation,
         title: r.rule.title,
         job: r.job,
