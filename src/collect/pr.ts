@@ -5,14 +5,7 @@
  * on `pull_request_target` and whenever the pull request changes them, so a pull request cannot switch
  * off its own check. Knows nothing of YAML or rules; nothing from the repository is ever executed.
  */
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  writeFileSync
-} from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { minimatch } from 'minimatch'
