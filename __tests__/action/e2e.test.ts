@@ -3,9 +3,9 @@
  * API that records every request. Run `node scripts/bundle.mjs` after changing src/.
  */
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { FakeGitHub, type PrFileEntry } from './fake-github.js'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { FakeGitHub } from './fake-github.js'
 import {
   BASE,
   BUNDLE,
@@ -16,41 +16,24 @@ import {
   prPayload,
   runAction
 } from './harness.js'
-
-const MARKER = '<!-- prevent-similar-bugs -->'
-const WF = '.github/workflows/deploy.yml'
-const CONFIG = '.github/prevent-similar-bugs.yml'
-
-/** A job that authenticates to AWS with OIDC without `id-token: write`: rule oidc-permission-missing. */
-function job(id: string, stepName = 'Configure AWS credentials'): string {
-  return `  ${id}:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - name: ${stepName}
-        uses: aws-actions/configure-aws-credentials@v4
-        with:
-          role-to-assume: arn:aws:iam::123456789012:role/deploy
-          aws-region: us-east-1
-      - run: aws s3 ls
-`
-}
-const header = (perms = '  contents: read\n') =>
-  `name: deploy\non: push\npermissions:\n${perms}jobs:\n`
-/** One finding, at line 11 (the `uses:` of the auth step). */
-const ONE = header() + job('deploy')
-/** Two findings: lines 11 and 21. */
-const TWO = header() + job('deploy') + job('release')
-/** Fixed: the permission is granted. */
-const FIXED = header('  contents: read\n  id-token: write\n') + job('deploy')
-
-const blob = (sha: string, path = WF) => `https://github.com/acme/app/blob/${sha}/${path}`
-const annotation = (line: number, col = 15, endColumn = 55, file = WF) =>
-  `::error file=${file},line=${line},endLine=${line},col=${col},endColumn=${endColumn},title=oidc-permission-missing::`
-
-const pulls = (n = 7) => `/repos/acme/app/pulls/${n}/files?per_page=100`
-const contents = (path: string, ref: string) => `/repos/acme/app/contents/${path}?ref=${ref}`
-const comments = (n = 7) => `/repos/acme/app/issues/${n}/comments?per_page=100`
+import {
+  annotation,
+  blob,
+  builtinCount,
+  comments,
+  CONFIG,
+  contents,
+  escapeRe,
+  FIXED,
+  header,
+  job,
+  MARKER,
+  modified,
+  ONE,
+  pulls,
+  TWO,
+  WF
+} from './workflows.js'
 
 let gh: FakeGitHub
 beforeEach(async () => {
@@ -61,8 +44,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await gh.stop()
 })
-
-const modified = (filename: string): PrFileEntry => ({ filename, status: 'modified' })
 
 describe('pull request: first run, a push that changes the findings, a push that fixes them', () => {
   test('comment created, then updated in place, then all clear, then left alone', async () => {
@@ -514,12 +495,3 @@ test('a bad input fails the step and names the input', async () => {
   ])
   expect(gh.calls()).toEqual([])
 })
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
-/** The number of built-in rules, as the footer shows it (from the rules/ folder, not hard-coded). */
-function builtinCount(): number {
-  return readdirSync(join(dirname(BUNDLE), '..', 'rules')).filter((f) => /\.ya?ml$/.test(f)).length
-}

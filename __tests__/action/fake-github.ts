@@ -30,6 +30,8 @@ export class FakeGitHub {
   /** Files by commit SHA, then by path. */
   readonly commits = new Map<string, Map<string, string>>()
   prFiles: PrFileEntry[] = []
+  /** The files of a comparison (merge queues), served on its first page as GitHub does (at most 300). */
+  compareFiles: PrFileEntry[] = []
   comments: FakeComment[] = []
   /** Status to answer comment writes with (403 for a read-only token). */
   commentWriteStatus = 0
@@ -127,6 +129,23 @@ export class FakeGitHub {
     }
     if (method === 'GET' && (m = new RegExp(`^${base}/pulls/(\\d+)/files$`).exec(path))) {
       return this.page(res, url, this.prFiles)
+    }
+    if (
+      method === 'GET' &&
+      (m = new RegExp(`^${base}/compare/([0-9a-f]+)\\.\\.\\.([0-9a-f]+)$`).exec(path))
+    ) {
+      // With a paging parameter, the changed files are only on the first page, 300 at most.
+      const page = Number(url.searchParams.get('page') ?? 1)
+      return this.json(res, 200, {
+        status: 'ahead',
+        base_commit: { sha: m[1] },
+        merge_base_commit: { sha: m[1] },
+        ahead_by: 1,
+        behind_by: 0,
+        total_commits: 1,
+        commits: page === 1 ? [{ sha: m[2] }] : [],
+        ...(page === 1 ? { files: this.compareFiles.slice(0, 300) } : {})
+      })
     }
     if (method === 'GET' && (m = new RegExp(`^${base}/contents/(.+)$`).exec(path))) {
       const files = this.commits.get(url.searchParams.get('ref') ?? '')

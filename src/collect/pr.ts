@@ -243,6 +243,8 @@ export class Collector {
   private readonly head: Source
   private base?: Source
   private changed?: PrFile[]
+  /** GitHub cut the list of changed files: what else the change touches cannot be told. */
+  private truncated = false
 
   constructor(private readonly input: CollectInput) {
     const { event, workspace } = input
@@ -252,6 +254,12 @@ export class Collector {
       workspace && wsHead === sha
         ? workspaceSource(workspace, sha)
         : apiSource(input.api, event.repo, sha)
+  }
+
+  /** What the change is called in the report, when there is one. */
+  private get changeKind(): string | undefined {
+    const { event } = this.input
+    return event.pr ? 'pull request' : event.mergeGroup ? 'merge group' : undefined
   }
 
   private matches(path: string): boolean {
@@ -270,20 +278,26 @@ export class Collector {
     let candidates: string[] | undefined
     const why = new Map<string, string>()
 
-    const changeKind = event.pr ? 'pull request' : event.mergeGroup ? 'merge group' : undefined
+    const changeKind = this.changeKind
     if (scope === 'changed' && changeKind) {
       const cap = event.pr ? PR_FILES_CAP : COMPARE_FILES_CAP
       const listed = event.pr
         ? await api.listPullRequestFiles(event.repo, event.pr.number)
         : await api.compareFiles(event.repo, event.mergeGroup!.baseSha, event.mergeGroup!.headSha)
       this.changed = listed
-      const total = Math.max(listed.length, event.pr?.changedFiles ?? 0)
-      if (total >= cap) {
+      // GitHub lists at most `cap` files: a full listing is complete only when the event says that
+      // is all (a pull request's payload counts its files; a merge group's does not).
+      const known = event.pr?.changedFiles
+      this.truncated = listed.length >= cap ? known !== listed.length : (known ?? 0) > cap
+      if (this.truncated) {
+        const over = known !== undefined && known > cap
         notes.push(
-          `This ${changeKind} changes ${total} files, more than GitHub lists (${cap}): all matching files were checked.`
+          over
+            ? `This ${changeKind} changes ${known} files, more than GitHub lists (${cap}): all matching files were checked.`
+            : `This ${changeKind} changes at least ${cap} files, as many as GitHub ${event.pr ? 'lists' : 'compares'}: all matching files were checked.`
         )
         info(
-          `${total} changed files: over GitHub's ${cap}-file listing limit, checking all matching files`
+          `${over ? known : `${cap} or more`} changed files: over GitHub's ${cap}-file listing limit, checking all matching files`
         )
       } else {
         const kept = listed.filter((f) => f.status !== 'removed')
@@ -381,14 +395,19 @@ export class Collector {
     let fromBase = false
     let from = this.head.kind === 'workspace' ? 'the workspace' : 'the head commit'
     const base = this.baseSource()
-    if (base && (target || changesConfig)) {
+    // A cut listing may hide a change to the config: the base branch's applies then too.
+    if (base && (target || changesConfig || this.truncated)) {
       source = base
       fromBase = true
       from = 'the base branch'
     }
     if (changesConfig && base) {
       notes.push(
-        `This pull request changes ${code(configPath)}; the configuration of the base branch was used.`
+        `This ${this.changeKind} changes ${code(configPath)}; the configuration of the base branch was used.`
+      )
+    } else if (this.truncated && base && !target) {
+      notes.push(
+        `This ${this.changeKind} changes more files than GitHub lists, so whether it changes ${code(configPath)} cannot be told; the configuration of the base branch was used.`
       )
     }
     const r = await source.read(configPath)
@@ -410,7 +429,7 @@ export class Collector {
     if (base && (fromBase || changed.length > 0)) source = base
     if (base && changed.length > 0) {
       notes.push(
-        `This pull request changes rules in ${changed.map(code).join(', ')}; the rules of the base branch were used.`
+        `This ${this.changeKind} changes rules in ${changed.map(code).join(', ')}; the rules of the base branch were used.`
       )
     }
     if (source.kind === 'workspace') return { root: this.input.workspace ?? process.cwd(), notes }
