@@ -94,14 +94,56 @@ export function timeBetween(
   let estimate = 0
   let sum = 0
   let allTimed = true
+  // Steps of one `parallel:` block overlap: the block takes as long as its longest step.
+  let group: number | undefined
+  let groupEstimate = 0
+  let groupTimeout: number | undefined = 0
+  const flush = () => {
+    if (group === undefined) return
+    estimate += groupEstimate
+    if (groupTimeout === undefined) allTimed = false
+    else sum += groupTimeout
+    group = undefined
+  }
+  // Background steps run alongside the rest: their time counts where a `wait` joins them.
+  const background = new Map<string, number>()
   for (let i = from + 1; i < to; i++) {
     const s = job.steps[i]
-    estimate += stepEstimate(s, job)
-    if (s.step.expanded) continue
-    const t = s.step.timeoutMinutes
+    const step = s.step
+    if (step.parallelGroup !== group) flush()
+    if (step.background) {
+      background.set(step.id ?? `#${i}`, stepEstimate(s, job))
+      continue
+    }
+    if (step.control) {
+      if (step.control.kind !== 'cancel') {
+        const ids = step.control.kind === 'wait-all' ? [...background.keys()] : step.control.ids
+        let waited = 0
+        for (const id of ids) waited = Math.max(waited, background.get(id) ?? 0)
+        for (const id of ids) background.delete(id)
+        estimate += waited
+      } else for (const id of step.control.ids) background.delete(id)
+      continue
+    }
+    const minutes = stepEstimate(s, job)
+    const t = step.expanded ? 0 : step.timeoutMinutes
+    if (step.parallelGroup !== undefined) {
+      if (group === undefined) {
+        group = step.parallelGroup
+        groupEstimate = 0
+        groupTimeout = 0
+      }
+      groupEstimate = Math.max(groupEstimate, minutes)
+      groupTimeout =
+        groupTimeout === undefined || typeof t !== 'number' ? undefined : Math.max(groupTimeout, t)
+      continue
+    }
+    estimate += minutes
+    if (step.expanded) continue
     if (typeof t === 'number') sum += t
     else allTimed = false
   }
+  flush()
   const bound = to - from <= 1 ? 0 : allTimed ? Math.min(sum, jt) : jt
   return { estimate, bound: Math.min(bound, jt) }
 }

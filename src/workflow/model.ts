@@ -77,6 +77,12 @@ export interface Step {
   expanded?: boolean
   /** Set on a `uses:` step that could not be looked into (remote or missing composite). */
   unresolved?: string
+  /** `background: true`: the step runs alongside the steps after it until a `wait` or `cancel`. */
+  background?: boolean
+  /** A step that waits for (`wait: id`, `wait-all:`) or cancels (`cancel: id`) background steps. */
+  control?: { kind: 'wait' | 'wait-all' | 'cancel'; ids: string[] }
+  /** Steps of one `parallel:` block run at the same time; they share this number (unique in the job). */
+  parallelGroup?: number
 }
 
 /** Effective permissions of a job. */

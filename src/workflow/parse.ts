@@ -105,7 +105,12 @@ const JOB_KEYS = new Set([
   'secrets',
   'snapshot'
 ])
+const PARALLEL_KEYS = new Set(['parallel', 'name', 'id', 'if'])
 const STEP_KEYS = new Set([
+  'background',
+  'wait',
+  'wait-all',
+  'cancel',
   'id',
   'if',
   'name',
@@ -136,6 +141,8 @@ class Parser {
   firstDropped?: FileRange
   /** Steps modelled in the whole file, for `maxFileSteps`. */
   totalSteps = 0
+  /** `parallel:` blocks met in the file, numbering their groups. */
+  parallelGroups = 0
   constructor(
     readonly ctx: NodeContext,
     readonly limits: ParseLimits,
@@ -376,8 +383,55 @@ class Parser {
         )
         continue
       }
+      if (map.has('parallel')) {
+        this.parallel(map, index, jobLabel, inherited, out)
+        continue
+      }
       const step = this.step(map, index, out.length, jobLabel, inherited)
       this.countStep(listAlias ?? written)
+      out.push(step)
+      if (step.uses?.kind === 'local') this.expand(step, out)
+    }
+  }
+
+  /** A `parallel:` block: its steps run at the same time; they share a group number in the job. */
+  parallel(
+    map: YAMLMap,
+    localIndex: number,
+    jobLabel: string,
+    inherited: Record<string, Scalar>,
+    out: Step[]
+  ): void {
+    const es = entries(this.ctx, map)
+    this.unknownKeys(
+      es,
+      PARALLEL_KEYS,
+      `the parallel block of step ${localIndex + 1} of ${jobLabel}`
+    )
+    const e = es.find((x) => x.key === 'parallel')!
+    const seq = asSeq(e.value)
+    if (!seq) {
+      this.expect(e.value, 'seq', '`parallel`', this.ctx.range(e.value, this.ctx.range(e.keyNode)))
+      return
+    }
+    const group = ++this.parallelGroups
+    for (const item of seq.items) {
+      const node = this.ctx.deref(item)
+      const child = asMap(node)
+      if (!child || child.has('parallel')) {
+        this.problem(
+          `a step in the parallel block of step ${localIndex + 1} of ${jobLabel} must be a mapping of one step, not ${child ? 'another parallel block' : describe(node)}`,
+          this.ctx.range(node)
+        )
+        continue
+      }
+      if (out.length >= this.limits.maxSteps) {
+        this.tooManySteps(jobLabel, this.ctx.range(child), out)
+        return
+      }
+      const step = this.step(child, localIndex, out.length, jobLabel, inherited)
+      step.parallelGroup = group
+      this.countStep(child)
       out.push(step)
       if (step.uses?.kind === 'local') this.expand(step, out)
     }
@@ -410,8 +464,10 @@ class Parser {
     const run = runEntry ? this.runScript(runEntry) : undefined
     if (usesEntry && runEntry)
       this.problem(`step ${localIndex + 1} of ${jobLabel} has both \`uses\` and \`run\``, range)
-    if (!usesEntry && !runEntry)
+    const control = this.control(es)
+    if (!usesEntry && !runEntry && !control)
       this.problem(`step ${localIndex + 1} of ${jobLabel} has neither \`uses\` nor \`run\``, range)
+    const background = get('background')
     const env = this.scalarMap(get('env'), 'env')
     const coe = get('continue-on-error')
     const coeText = coe ? scalarText(coe.value) : undefined
@@ -443,8 +499,24 @@ class Parser {
           ? undefined
           : EXPRESSION.test(coeText)
             ? 'expression'
-            : coeText === 'true'
+            : coeText === 'true',
+      ...(background && scalarText(background.value) === 'true' ? { background: true } : {}),
+      ...(control ? { control } : {})
     }
+  }
+
+  /** `wait: id` / `wait: [ids]`, `wait-all:`, `cancel: id`: steps that join or stop background steps. */
+  control(es: Entry[]): Step['control'] {
+    for (const kind of ['wait', 'wait-all', 'cancel'] as const) {
+      const e = es.find((x) => x.key === kind)
+      if (!e) continue
+      const seq = asSeq(e.value)
+      const ids = seq
+        ? seq.items.map((i) => scalarText(this.ctx.deref(i))).filter((x): x is string => !!x)
+        : [scalarText(e.value)].filter((x): x is string => !!x)
+      return { kind, ids }
+    }
+    return undefined
   }
 
   /** Expands a `uses: ./path` step with the composite's steps, or marks it unresolved. */
