@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core'
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, resolve, sep } from 'node:path'
 import { Collector, readEvent } from './collect/pr.js'
 import { defaultConfig, loadConfig } from './config/config.js'
 import { UserError, type Config, type RuleSet } from './engine/api.js'
@@ -40,6 +40,27 @@ function rulesLabel(ruleSet: RuleSet): string {
   return ruleSet.sources.map((s) => `${s.dir} ${s.count}`).join(', ')
 }
 
+/**
+ * Runs a config or rule load. Its UserError names files by their repository path (rule folders are
+ * read under the workspace or a temporary copy of the base branch's files), and says when the file
+ * is the base branch's version, which may differ from the one the pull request shows.
+ */
+function loading<T>(
+  load: () => T,
+  root: string | undefined,
+  fromBase: (file: string) => boolean
+): T {
+  try {
+    return load()
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err
+    let message = root ? err.message.split(`${root}${sep}`).join('') : err.message
+    if (err.file && fromBase(err.file))
+      message += "; this is the base branch's version of the file, which this run uses"
+    throw new UserError(message)
+  }
+}
+
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     const inputs = readInputs((name) => core.getInput(name))
@@ -70,15 +91,27 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const settings = await collector.settings()
     const config: Config =
       settings.configText !== undefined
-        ? loadConfig(settings.configText, settings.configPath)
+        ? loading(
+            () => loadConfig(settings.configText!, settings.configPath),
+            undefined,
+            () => settings.fromBase
+          )
         : defaultConfig()
     const rules = await collector.ruleRoot([...inputs.rules, ...config.rules], settings.fromBase)
-    const ruleSet = loadRuleSet({
-      builtinDir: builtinRulesDir(),
-      dirs: inputs.rules,
-      config,
-      root: rules.root
-    })
+    const ruleSet = loading(
+      () =>
+        loadRuleSet({
+          builtinDir: builtinRulesDir(),
+          dirs: inputs.rules,
+          config,
+          root: rules.root
+        }),
+      rules.root,
+      (file) =>
+        file.startsWith(`${rules.root}${sep}`)
+          ? rules.fromBase
+          : file === settings.configPath && settings.fromBase
+    )
 
     const scanned = scan({
       files: collected.files,

@@ -17,6 +17,7 @@ import {
   contents,
   escapeRe,
   FIXED,
+  header,
   MARKER,
   modified,
   ONE,
@@ -321,4 +322,180 @@ describe('merge_group: the files between the base and the head of the merge grou
       ''
     ])
   })
+})
+
+describe('rule folders named by the config, from the base branch', () => {
+  const RULE = 'ci/rules/no-sudo.yml'
+  const CATALOG = 'ci/rules/catalog/team.yml'
+  /** A repository's own rule; the pull request's version never matches (it switches itself off). */
+  const rule = (run: string, message: string) => `id: no-sudo
+title: sudo in CI
+severity: warning
+message: '${message}'
+recommendation: Install what the job needs in its image instead.
+match:
+  steps:
+    - as: s
+      where: { run: '${run}' }
+`
+  const BASE_RULE = rule('\\bsudo\\b', 'step {s.label} runs sudo')
+  const PR_RULE = rule('^never$', 'the version of the pull request')
+  const SUDO = `${header()}  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Install jq
+        run: sudo apt-get install -y jq
+`
+  const baseFiles = {
+    [RULE]: BASE_RULE,
+    [CATALOG]: '# no entries yet\n',
+    'ci/rules/README.md': '# our rules\n',
+    'ci/rules/drafts/other.yml': 'not: [a rule\n'
+  }
+
+  test('through the API when the workspace is not at the head: the base version applies, and the comment says so', async () => {
+    gh.setCommit(HEAD1, { [WF]: SUDO, [CONFIG]: 'rules: [ci/rules]\n', [RULE]: PR_RULE })
+    gh.setCommit(BASE, { [CONFIG]: 'rules: [ci/rules]\n', ...baseFiles })
+    gh.prFiles = [modified(WF), modified(RULE)]
+    const r = await runAction({
+      event: 'pull_request',
+      payload: prPayload({ head: HEAD1, changedFiles: 2 }),
+      sha: 'f'.repeat(40),
+      apiUrl: gh.url,
+      inputs: { now: '2026-02-01', 'fail-on': 'warning' }
+    })
+    // The config is not changed: the head's applies. The rule folder is: the base's files, one
+    // tree listing, then its rule and catalog files (not the README, not a subfolder).
+    expect(gh.calls()).toEqual([
+      `GET ${pulls()}`,
+      `GET ${contents(WF, HEAD1)}`,
+      `GET ${contents(CONFIG, HEAD1)}`,
+      `GET ${tree(BASE)}`,
+      `GET ${contents(CATALOG, BASE)}`,
+      `GET ${contents(RULE, BASE)}`,
+      `GET ${comments()}`,
+      'POST /repos/acme/app/issues/7/comments'
+    ])
+    expect(r.code).toBe(1)
+    expect(r.stdout.split('\n').filter((l) => /^::(error|warning) file=/.test(l))).toEqual([
+      `::warning file=${WF},line=11,endLine=11,col=14,endColumn=40,title=no-sudo::step Install jq runs sudo (build / Install jq)`
+    ])
+    expect(r.outputs).toMatchObject({ findings: '1', errors: '0', warnings: '1' })
+    const body = gh.comments[0].body
+    expect(body.split('\n').slice(0, 8)).toEqual([
+      MARKER,
+      '### prevent-similar-bugs: 1 warning in 1 file',
+      '',
+      '> This pull request changes rules in `ci/rules`; the rules of the base branch were used\\.',
+      '',
+      '| | rule | where | job / step |',
+      '|---|---|---|---|',
+      `| ⚠️ | \`no-sudo\` | [deploy\\.yml:11](${blob(HEAD1)}#L11) | build / Install jq |`
+    ])
+    expect(body).not.toContain('the version of the pull request')
+    expect(body.split('\n').at(-2)).toBe(
+      `<sub>1 file checked · rules: built\\-in ${builtinCount()}, ci/rules 1 · config from ${CONFIG.replace(/[-.]/g, (c) => `\\${c}`)} \\(the head commit\\)</sub>`
+    )
+    expect(r.summary).toBe(body.replace(`${MARKER}\n`, ''))
+  })
+
+  test('with the base branch checked out, the rule folder is read from the workspace', async () => {
+    gh.setCommit(HEAD1, { [WF]: SUDO, [CONFIG]: 'rules: [ci/rules]\n', [RULE]: PR_RULE })
+    gh.prFiles = [modified(WF), modified(RULE)]
+    const workspace = makeWorkspace({ [CONFIG]: 'rules: [ci/rules]\n', ...baseFiles }, BASE)
+    const r = await runAction({
+      event: 'pull_request',
+      payload: prPayload({ head: HEAD1, changedFiles: 2 }),
+      sha: BASE,
+      apiUrl: gh.url,
+      workspace,
+      inputs: { comment: 'off' }
+    })
+    expect(gh.calls()).toEqual([
+      `GET ${pulls()}`,
+      `GET ${contents(WF, HEAD1)}`,
+      `GET ${contents(CONFIG, HEAD1)}`
+    ])
+    expect(r.outputs).toMatchObject({ findings: '1', warnings: '1' })
+    expect(r.summary).toContain(
+      '> This pull request changes rules in `ci/rules`; the rules of the base branch were used\\.'
+    )
+  })
+
+  test('a broken rule file on the base branch, fetched through the API, is named by its repository path', async () => {
+    gh.setCommit(HEAD1, { [WF]: SUDO, [CONFIG]: 'rules: [ci/rules]\n', [RULE]: PR_RULE })
+    gh.setCommit(BASE, { [RULE]: BASE_RULE.replace('severity: warning', 'severity: fatal') })
+    gh.prFiles = [modified(WF), modified(RULE)]
+    const r = await runAction({
+      event: 'pull_request',
+      payload: prPayload({ head: HEAD1, changedFiles: 2 }),
+      sha: HEAD1,
+      apiUrl: gh.url
+    })
+    expect(gh.calls()).toEqual([
+      `GET ${pulls()}`,
+      `GET ${contents(WF, HEAD1)}`,
+      `GET ${contents(CONFIG, HEAD1)}`,
+      `GET ${tree(BASE)}`,
+      `GET ${contents(RULE, BASE)}`
+    ])
+    expect(r.code).toBe(1)
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('::'))).toEqual([
+      `::error::${RULE}:3: severity: expected error, warning or notice (in a rule file); this is the base branch's version of the file, which this run uses`
+    ])
+    expect(gh.comments).toEqual([])
+  })
+
+  test('a broken rule file in the checked-out workspace is named by its repository path, as the head version', async () => {
+    const workspace = makeWorkspace(
+      {
+        [WF]: SUDO,
+        [CONFIG]: 'rules: [ci/rules]\n',
+        [RULE]: BASE_RULE.replace('severity: warning', 'severity: fatal')
+      },
+      HEAD1
+    )
+    const r = await runAction({
+      event: 'push',
+      payload: { after: HEAD1 },
+      sha: HEAD1,
+      apiUrl: gh.url,
+      workspace
+    })
+    expect(gh.calls()).toEqual([])
+    expect(r.code).toBe(1)
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('::'))).toEqual([
+      `::error::${RULE}:3: severity: expected error, warning or notice (in a rule file)`
+    ])
+  })
+})
+
+test('a config that is invalid on the base branch fails the step with its file and line; no comment', async () => {
+  gh.setCommit(HEAD1, { [WF]: ONE, [CONFIG]: 'disable: [oidc-permission-missing]\n' })
+  gh.setCommit(BASE, {
+    [CONFIG]:
+      '# team settings\nquick-fix-warning-days: 7\nseverity:\n  oidc-permission-missing: fatal\n'
+  })
+  gh.prFiles = [modified(WF), modified(CONFIG)]
+  const r = await runAction({
+    event: 'pull_request',
+    payload: prPayload({ head: HEAD1, changedFiles: 2 }),
+    sha: HEAD1,
+    apiUrl: gh.url
+  })
+  expect(gh.calls()).toEqual([
+    `GET ${pulls()}`,
+    `GET ${contents(WF, HEAD1)}`,
+    `GET ${contents(CONFIG, BASE)}`
+  ])
+  expect(r.code).toBe(1)
+  expect(r.stdout.split('\n').filter((l) => l.startsWith('::'))).toEqual([
+    `::error::${CONFIG}:4: severity.oidc-permission-missing: expected error, warning, notice or off (in a config file); this is the base branch's version of the file, which this run uses`
+  ])
+  expect(r.stdout).not.toMatch(/^\s+at /m)
+  expect(r.stderr).toBe('')
+  expect(r.summary).toBe('')
+  expect(r.outputs).toEqual({})
+  expect(gh.comments).toEqual([])
 })

@@ -420,9 +420,13 @@ export class Collector {
    * The folder rule folders are resolved against: the workspace, or a temporary copy of the rule files
    * at the right commit (the base when `fromBase` or when the pull request changes a rule folder).
    */
-  async ruleRoot(dirs: string[], fromBase: boolean): Promise<{ root: string; notes: string[] }> {
+  async ruleRoot(
+    dirs: string[],
+    fromBase: boolean
+  ): Promise<{ root: string; notes: string[]; fromBase: boolean }> {
     const notes: string[] = []
-    if (dirs.length === 0) return { root: this.input.workspace ?? process.cwd(), notes }
+    if (dirs.length === 0)
+      return { root: this.input.workspace ?? process.cwd(), notes, fromBase: false }
     let source = this.head
     const base = this.baseSource()
     const changed = dirs.filter((d) => this.changesUnder(d))
@@ -432,7 +436,9 @@ export class Collector {
         `This ${this.changeKind} changes rules in ${changed.map(code).join(', ')}; the rules of the base branch were used.`
       )
     }
-    if (source.kind === 'workspace') return { root: this.input.workspace ?? process.cwd(), notes }
+    const based = source === base
+    if (source.kind === 'workspace')
+      return { root: this.input.workspace ?? process.cwd(), notes, fromBase: based }
     const root = mkdtempSync(join(tmpdir(), 'prevent-similar-bugs-rules-'))
     const all = await source.list()
     for (const dir of dirs.map((d) => d.replace(/^\.\//, '').replace(/\/+$/, ''))) {
@@ -447,6 +453,6 @@ export class Collector {
         writeFileSync(join(root, path), r.text)
       }
     }
-    return { root, notes }
+    return { root, notes, fromBase: based }
   }
 }
