@@ -53303,6 +53303,8 @@ class Collector {
     head;
     base;
     changed;
+    /** GitHub cut the list of changed files: what else the change touches cannot be told. */
+    truncated = false;
     constructor(input) {
         this.input = input;
         const { event, workspace } = input;
@@ -53312,6 +53314,11 @@ class Collector {
             workspace && wsHead === sha
                 ? workspaceSource(workspace, sha)
                 : apiSource(input.api, event.repo, sha);
+    }
+    /** What the change is called in the report, when there is one. */
+    get changeKind() {
+        const { event } = this.input;
+        return event.pr ? 'pull request' : event.mergeGroup ? 'merge group' : undefined;
     }
     matches(path) {
         const pos = this.input.paths.filter((p) => !p.startsWith('!'));
@@ -53325,17 +53332,23 @@ class Collector {
         const statuses = [];
         let candidates;
         const why = new Map();
-        const changeKind = event.pr ? 'pull request' : event.mergeGroup ? 'merge group' : undefined;
+        const changeKind = this.changeKind;
         if (scope === 'changed' && changeKind) {
             const cap = event.pr ? PR_FILES_CAP : COMPARE_FILES_CAP;
             const listed = event.pr
                 ? await api.listPullRequestFiles(event.repo, event.pr.number)
                 : await api.compareFiles(event.repo, event.mergeGroup.baseSha, event.mergeGroup.headSha);
             this.changed = listed;
-            const total = Math.max(listed.length, event.pr?.changedFiles ?? 0);
-            if (total >= cap) {
-                notes.push(`This ${changeKind} changes ${total} files, more than GitHub lists (${cap}): all matching files were checked.`);
-                info(`${total} changed files: over GitHub's ${cap}-file listing limit, checking all matching files`);
+            // GitHub lists at most `cap` files: a full listing is complete only when the event says that
+            // is all (a pull request's payload counts its files; a merge group's does not).
+            const known = event.pr?.changedFiles;
+            this.truncated = listed.length >= cap ? known !== listed.length : (known ?? 0) > cap;
+            if (this.truncated) {
+                const over = known !== undefined && known > cap;
+                notes.push(over
+                    ? `This ${changeKind} changes ${known} files, more than GitHub lists (${cap}): all matching files were checked.`
+                    : `This ${changeKind} changes at least ${cap} files, as many as GitHub ${event.pr ? 'lists' : 'compares'}: all matching files were checked.`);
+                info(`${over ? known : `${cap} or more`} changed files: over GitHub's ${cap}-file listing limit, checking all matching files`);
             }
             else {
                 const kept = listed.filter((f) => f.status !== 'removed');
@@ -53424,13 +53437,17 @@ class Collector {
         let fromBase = false;
         let from = this.head.kind === 'workspace' ? 'the workspace' : 'the head commit';
         const base = this.baseSource();
-        if (base && (target || changesConfig)) {
+        // A cut listing may hide a change to the config: the base branch's applies then too.
+        if (base && (target || changesConfig || this.truncated)) {
             source = base;
             fromBase = true;
             from = 'the base branch';
         }
         if (changesConfig && base) {
-            notes.push(`This pull request changes ${code(configPath)}; the configuration of the base branch was used.`);
+            notes.push(`This ${this.changeKind} changes ${code(configPath)}; the configuration of the base branch was used.`);
+        }
+        else if (this.truncated && base && !target) {
+            notes.push(`This ${this.changeKind} changes more files than GitHub lists, so whether it changes ${code(configPath)} cannot be told; the configuration of the base branch was used.`);
         }
         const r = await source.read(configPath);
         if ('skipped' in r)
@@ -53444,18 +53461,20 @@ class Collector {
     async ruleRoot(dirs, fromBase) {
         const notes = [];
         if (dirs.length === 0)
-            return { root: this.input.workspace ?? process.cwd(), notes };
+            return { root: this.input.workspace ?? process.cwd(), notes, fromBase: false };
         let source = this.head;
         const base = this.baseSource();
         const changed = dirs.filter((d) => this.changesUnder(d));
         if (base && (fromBase || changed.length > 0))
             source = base;
         if (base && changed.length > 0) {
-            notes.push(`This pull request changes rules in ${changed.map(code).join(', ')}; the rules of the base branch were used.`);
+            notes.push(`This ${this.changeKind} changes rules in ${changed.map(code).join(', ')}; the rules of the base branch were used.`);
         }
+        const based = source === base;
         if (source.kind === 'workspace')
-            return { root: this.input.workspace ?? process.cwd(), notes };
-        const root = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'prevent-similar-bugs-rules-'));
+            return { root: this.input.workspace ?? process.cwd(), notes, fromBase: based };
+        // The runner empties RUNNER_TEMP after every job; elsewhere the system's temporary folder.
+        const root = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'prevent-similar-bugs-rules-'));
         const all = await source.list();
         for (const dir of dirs.map((d) => d.replace(/^\.\//, '').replace(/\/+$/, ''))) {
             const wanted = all.paths.filter((p) => {
@@ -53464,13 +53483,16 @@ class Collector {
             });
             for (const path of wanted) {
                 const r = await source.read(path);
+                // A rule file that cannot be read would be protection silently lost: stop the run.
+                if ('skipped' in r)
+                    throw new UserError(`the rule file cannot be used: ${r.skipped}`, path);
                 if (!('text' in r))
-                    continue;
+                    throw new UserError('the rule file is listed but could not be read', path);
                 (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(root, path)), { recursive: true });
                 (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(root, path), r.text);
             }
         }
-        return { root, notes };
+        return { root, notes, fromBase: based };
     }
 }
 
@@ -54409,7 +54431,12 @@ const JOB_KEYS = new Set([
     'secrets',
     'snapshot'
 ]);
+const PARALLEL_KEYS = new Set(['parallel', 'name', 'id', 'if']);
 const STEP_KEYS = new Set([
+    'background',
+    'wait',
+    'wait-all',
+    'cancel',
     'id',
     'if',
     'name',
@@ -54444,6 +54471,8 @@ class Parser {
     firstDropped;
     /** Steps modelled in the whole file, for `maxFileSteps`. */
     totalSteps = 0;
+    /** `parallel:` blocks met in the file, numbering their groups. */
+    parallelGroups = 0;
     constructor(ctx, limits, readFile, cache, 
     /** Composite files being expanded, outermost first: the cycle guard. */
     stack) {
@@ -54637,8 +54666,42 @@ class Parser {
                 this.problem(`step ${index + 1} of ${jobLabel} must be a mapping, not ${yaml_nodes_describe(node)}`, this.ctx.range(written));
                 continue;
             }
+            if (map.has('parallel')) {
+                this.parallel(map, index, jobLabel, inherited, out);
+                continue;
+            }
             const step = this.step(map, index, out.length, jobLabel, inherited);
             this.countStep(listAlias ?? written);
+            out.push(step);
+            if (step.uses?.kind === 'local')
+                this.expand(step, out);
+        }
+    }
+    /** A `parallel:` block: its steps run at the same time; they share a group number in the job. */
+    parallel(map, localIndex, jobLabel, inherited, out) {
+        const es = entries(this.ctx, map);
+        this.unknownKeys(es, PARALLEL_KEYS, `the parallel block of step ${localIndex + 1} of ${jobLabel}`);
+        const e = es.find((x) => x.key === 'parallel');
+        const seq = asSeq(e.value);
+        if (!seq) {
+            this.expect(e.value, 'seq', '`parallel`', this.ctx.range(e.value, this.ctx.range(e.keyNode)));
+            return;
+        }
+        const group = ++this.parallelGroups;
+        for (const item of seq.items) {
+            const node = this.ctx.deref(item);
+            const child = asMap(node);
+            if (!child || child.has('parallel')) {
+                this.problem(`a step in the parallel block of step ${localIndex + 1} of ${jobLabel} must be a mapping of one step, not ${child ? 'another parallel block' : yaml_nodes_describe(node)}`, this.ctx.range(node));
+                continue;
+            }
+            if (out.length >= this.limits.maxSteps) {
+                this.tooManySteps(jobLabel, this.ctx.range(child), out);
+                return;
+            }
+            const step = this.step(child, localIndex, out.length, jobLabel, inherited);
+            step.parallelGroup = group;
+            this.countStep(child);
             out.push(step);
             if (step.uses?.kind === 'local')
                 this.expand(step, out);
@@ -54665,8 +54728,10 @@ class Parser {
         const run = runEntry ? this.runScript(runEntry) : undefined;
         if (usesEntry && runEntry)
             this.problem(`step ${localIndex + 1} of ${jobLabel} has both \`uses\` and \`run\``, range);
-        if (!usesEntry && !runEntry)
+        const control = this.control(es);
+        if (!usesEntry && !runEntry && !control)
             this.problem(`step ${localIndex + 1} of ${jobLabel} has neither \`uses\` nor \`run\``, range);
+        const background = get('background');
         const env = this.scalarMap(get('env'), 'env');
         const coe = get('continue-on-error');
         const coeText = coe ? scalarText(coe.value) : undefined;
@@ -54696,8 +54761,24 @@ class Parser {
                 ? undefined
                 : EXPRESSION.test(coeText)
                     ? 'expression'
-                    : coeText === 'true'
+                    : coeText === 'true',
+            ...(background && scalarText(background.value) === 'true' ? { background: true } : {}),
+            ...(control ? { control } : {})
         };
+    }
+    /** `wait: id` / `wait: [ids]`, `wait-all:`, `cancel: id`: steps that join or stop background steps. */
+    control(es) {
+        for (const kind of ['wait', 'wait-all', 'cancel']) {
+            const e = es.find((x) => x.key === kind);
+            if (!e)
+                continue;
+            const seq = asSeq(e.value);
+            const ids = seq
+                ? seq.items.map((i) => scalarText(this.ctx.deref(i))).filter((x) => !!x)
+                : [scalarText(e.value)].filter((x) => !!x);
+            return { kind, ids };
+        }
+        return undefined;
     }
     /** Expands a `uses: ./path` step with the composite's steps, or marks it unresolved. */
     expand(step, out) {
@@ -55412,17 +55493,68 @@ function timeBetween(job, from, to) {
     let estimate = 0;
     let sum = 0;
     let allTimed = true;
+    // Steps of one `parallel:` block overlap: the block takes as long as its longest step.
+    let group;
+    let groupEstimate = 0;
+    let groupTimeout = 0;
+    const flush = () => {
+        if (group === undefined)
+            return;
+        estimate += groupEstimate;
+        if (groupTimeout === undefined)
+            allTimed = false;
+        else
+            sum += groupTimeout;
+        group = undefined;
+    };
+    // Background steps run alongside the rest: their time counts where a `wait` joins them.
+    const background = new Map();
     for (let i = from + 1; i < to; i++) {
         const s = job.steps[i];
-        estimate += stepEstimate(s, job);
-        if (s.step.expanded)
+        const step = s.step;
+        if (step.parallelGroup !== group)
+            flush();
+        if (step.background) {
+            background.set(step.id ?? `#${i}`, stepEstimate(s, job));
             continue;
-        const t = s.step.timeoutMinutes;
+        }
+        if (step.control) {
+            if (step.control.kind !== 'cancel') {
+                const ids = step.control.kind === 'wait-all' ? [...background.keys()] : step.control.ids;
+                let waited = 0;
+                for (const id of ids)
+                    waited = Math.max(waited, background.get(id) ?? 0);
+                for (const id of ids)
+                    background.delete(id);
+                estimate += waited;
+            }
+            else
+                for (const id of step.control.ids)
+                    background.delete(id);
+            continue;
+        }
+        const minutes = stepEstimate(s, job);
+        const t = step.expanded ? 0 : step.timeoutMinutes;
+        if (step.parallelGroup !== undefined) {
+            if (group === undefined) {
+                group = step.parallelGroup;
+                groupEstimate = 0;
+                groupTimeout = 0;
+            }
+            groupEstimate = Math.max(groupEstimate, minutes);
+            groupTimeout =
+                groupTimeout === undefined || typeof t !== 'number' ? undefined : Math.max(groupTimeout, t);
+            continue;
+        }
+        estimate += minutes;
+        if (step.expanded)
+            continue;
         if (typeof t === 'number')
             sum += t;
         else
             allTimed = false;
     }
+    flush();
     const bound = to - from <= 1 ? 0 : allTimed ? Math.min(sum, jt) : jt;
     return { estimate, bound: Math.min(bound, jt) };
 }
@@ -70405,6 +70537,24 @@ function fails(counts, failOn) {
 function rulesLabel(ruleSet) {
     return ruleSet.sources.map((s) => `${s.dir} ${s.count}`).join(', ');
 }
+/**
+ * Runs a config or rule load. Its UserError names files by their repository path (rule folders are
+ * read under the workspace or a temporary copy of the base branch's files), and says when the file
+ * is the base branch's version, which may differ from the one the pull request shows.
+ */
+function loading(load, root, fromBase) {
+    try {
+        return load();
+    }
+    catch (err) {
+        if (!(err instanceof UserError))
+            throw err;
+        let message = root ? err.message.split(`${root}${external_node_path_namespaceObject.sep}`).join('') : err.message;
+        if (err.file && fromBase(err.file))
+            message += "; this is the base branch's version of the file, which this run uses";
+        throw new UserError(message);
+    }
+}
 async function run(env = process.env) {
     try {
         const inputs = readInputs((name) => getInput(name));
@@ -70431,15 +70581,17 @@ async function run(env = process.env) {
             info(`  ${logText(f.path)}`);
         const settings = await collector.settings();
         const config = settings.configText !== undefined
-            ? loadConfig(settings.configText, settings.configPath)
+            ? loading(() => loadConfig(settings.configText, settings.configPath), undefined, () => settings.fromBase)
             : defaultConfig();
         const rules = await collector.ruleRoot([...inputs.rules, ...config.rules], settings.fromBase);
-        const ruleSet = loadRuleSet({
+        const ruleSet = loading(() => loadRuleSet({
             builtinDir: builtinRulesDir(),
             dirs: inputs.rules,
             config,
             root: rules.root
-        });
+        }), rules.root, (file) => file.startsWith(`${rules.root}${external_node_path_namespaceObject.sep}`)
+            ? rules.fromBase
+            : file === settings.configPath && settings.fromBase);
         const scanned = scan({
             files: collected.files,
             readFile: collected.readFile,

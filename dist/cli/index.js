@@ -9772,7 +9772,12 @@ const JOB_KEYS = new Set([
     'secrets',
     'snapshot'
 ]);
+const PARALLEL_KEYS = new Set(['parallel', 'name', 'id', 'if']);
 const STEP_KEYS = new Set([
+    'background',
+    'wait',
+    'wait-all',
+    'cancel',
     'id',
     'if',
     'name',
@@ -9807,6 +9812,8 @@ class Parser {
     firstDropped;
     /** Steps modelled in the whole file, for `maxFileSteps`. */
     totalSteps = 0;
+    /** `parallel:` blocks met in the file, numbering their groups. */
+    parallelGroups = 0;
     constructor(ctx, limits, readFile, cache, 
     /** Composite files being expanded, outermost first: the cycle guard. */
     stack) {
@@ -10000,8 +10007,42 @@ class Parser {
                 this.problem(`step ${index + 1} of ${jobLabel} must be a mapping, not ${yaml_nodes_describe(node)}`, this.ctx.range(written));
                 continue;
             }
+            if (map.has('parallel')) {
+                this.parallel(map, index, jobLabel, inherited, out);
+                continue;
+            }
             const step = this.step(map, index, out.length, jobLabel, inherited);
             this.countStep(listAlias ?? written);
+            out.push(step);
+            if (step.uses?.kind === 'local')
+                this.expand(step, out);
+        }
+    }
+    /** A `parallel:` block: its steps run at the same time; they share a group number in the job. */
+    parallel(map, localIndex, jobLabel, inherited, out) {
+        const es = entries(this.ctx, map);
+        this.unknownKeys(es, PARALLEL_KEYS, `the parallel block of step ${localIndex + 1} of ${jobLabel}`);
+        const e = es.find((x) => x.key === 'parallel');
+        const seq = asSeq(e.value);
+        if (!seq) {
+            this.expect(e.value, 'seq', '`parallel`', this.ctx.range(e.value, this.ctx.range(e.keyNode)));
+            return;
+        }
+        const group = ++this.parallelGroups;
+        for (const item of seq.items) {
+            const node = this.ctx.deref(item);
+            const child = asMap(node);
+            if (!child || child.has('parallel')) {
+                this.problem(`a step in the parallel block of step ${localIndex + 1} of ${jobLabel} must be a mapping of one step, not ${child ? 'another parallel block' : yaml_nodes_describe(node)}`, this.ctx.range(node));
+                continue;
+            }
+            if (out.length >= this.limits.maxSteps) {
+                this.tooManySteps(jobLabel, this.ctx.range(child), out);
+                return;
+            }
+            const step = this.step(child, localIndex, out.length, jobLabel, inherited);
+            step.parallelGroup = group;
+            this.countStep(child);
             out.push(step);
             if (step.uses?.kind === 'local')
                 this.expand(step, out);
@@ -10028,8 +10069,10 @@ class Parser {
         const run = runEntry ? this.runScript(runEntry) : undefined;
         if (usesEntry && runEntry)
             this.problem(`step ${localIndex + 1} of ${jobLabel} has both \`uses\` and \`run\``, range);
-        if (!usesEntry && !runEntry)
+        const control = this.control(es);
+        if (!usesEntry && !runEntry && !control)
             this.problem(`step ${localIndex + 1} of ${jobLabel} has neither \`uses\` nor \`run\``, range);
+        const background = get('background');
         const env = this.scalarMap(get('env'), 'env');
         const coe = get('continue-on-error');
         const coeText = coe ? scalarText(coe.value) : undefined;
@@ -10059,8 +10102,24 @@ class Parser {
                 ? undefined
                 : EXPRESSION.test(coeText)
                     ? 'expression'
-                    : coeText === 'true'
+                    : coeText === 'true',
+            ...(background && scalarText(background.value) === 'true' ? { background: true } : {}),
+            ...(control ? { control } : {})
         };
+    }
+    /** `wait: id` / `wait: [ids]`, `wait-all:`, `cancel: id`: steps that join or stop background steps. */
+    control(es) {
+        for (const kind of ['wait', 'wait-all', 'cancel']) {
+            const e = es.find((x) => x.key === kind);
+            if (!e)
+                continue;
+            const seq = asSeq(e.value);
+            const ids = seq
+                ? seq.items.map((i) => scalarText(this.ctx.deref(i))).filter((x) => !!x)
+                : [scalarText(e.value)].filter((x) => !!x);
+            return { kind, ids };
+        }
+        return undefined;
     }
     /** Expands a `uses: ./path` step with the composite's steps, or marks it unresolved. */
     expand(step, out) {
@@ -10775,17 +10834,68 @@ function timeBetween(job, from, to) {
     let estimate = 0;
     let sum = 0;
     let allTimed = true;
+    // Steps of one `parallel:` block overlap: the block takes as long as its longest step.
+    let group;
+    let groupEstimate = 0;
+    let groupTimeout = 0;
+    const flush = () => {
+        if (group === undefined)
+            return;
+        estimate += groupEstimate;
+        if (groupTimeout === undefined)
+            allTimed = false;
+        else
+            sum += groupTimeout;
+        group = undefined;
+    };
+    // Background steps run alongside the rest: their time counts where a `wait` joins them.
+    const background = new Map();
     for (let i = from + 1; i < to; i++) {
         const s = job.steps[i];
-        estimate += stepEstimate(s, job);
-        if (s.step.expanded)
+        const step = s.step;
+        if (step.parallelGroup !== group)
+            flush();
+        if (step.background) {
+            background.set(step.id ?? `#${i}`, stepEstimate(s, job));
             continue;
-        const t = s.step.timeoutMinutes;
+        }
+        if (step.control) {
+            if (step.control.kind !== 'cancel') {
+                const ids = step.control.kind === 'wait-all' ? [...background.keys()] : step.control.ids;
+                let waited = 0;
+                for (const id of ids)
+                    waited = Math.max(waited, background.get(id) ?? 0);
+                for (const id of ids)
+                    background.delete(id);
+                estimate += waited;
+            }
+            else
+                for (const id of step.control.ids)
+                    background.delete(id);
+            continue;
+        }
+        const minutes = stepEstimate(s, job);
+        const t = step.expanded ? 0 : step.timeoutMinutes;
+        if (step.parallelGroup !== undefined) {
+            if (group === undefined) {
+                group = step.parallelGroup;
+                groupEstimate = 0;
+                groupTimeout = 0;
+            }
+            groupEstimate = Math.max(groupEstimate, minutes);
+            groupTimeout =
+                groupTimeout === undefined || typeof t !== 'number' ? undefined : Math.max(groupTimeout, t);
+            continue;
+        }
+        estimate += minutes;
+        if (step.expanded)
+            continue;
         if (typeof t === 'number')
             sum += t;
         else
             allTimed = false;
     }
+    flush();
     const bound = to - from <= 1 ? 0 : allTimed ? Math.min(sum, jt) : jt;
     return { estimate, bound: Math.min(bound, jt) };
 }

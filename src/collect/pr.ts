@@ -439,7 +439,10 @@ export class Collector {
     const based = source === base
     if (source.kind === 'workspace')
       return { root: this.input.workspace ?? process.cwd(), notes, fromBase: based }
-    const root = mkdtempSync(join(tmpdir(), 'prevent-similar-bugs-rules-'))
+    // The runner empties RUNNER_TEMP after every job; elsewhere the system's temporary folder.
+    const root = mkdtempSync(
+      join(process.env.RUNNER_TEMP || tmpdir(), 'prevent-similar-bugs-rules-')
+    )
     const all = await source.list()
     for (const dir of dirs.map((d) => d.replace(/^\.\//, '').replace(/\/+$/, ''))) {
       const wanted = all.paths.filter((p) => {
@@ -448,7 +451,10 @@ export class Collector {
       })
       for (const path of wanted) {
         const r = await source.read(path)
-        if (!('text' in r)) continue
+        // A rule file that cannot be read would be protection silently lost: stop the run.
+        if ('skipped' in r) throw new UserError(`the rule file cannot be used: ${r.skipped}`, path)
+        if (!('text' in r))
+          throw new UserError('the rule file is listed but could not be read', path)
         mkdirSync(dirname(join(root, path)), { recursive: true })
         writeFileSync(join(root, path), r.text)
       }
