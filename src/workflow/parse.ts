@@ -1162,6 +1162,25 @@ function parseComposite(
   return result
 }
 
+/**
+ * The same reader answers the same path the same way during a scan: remember its answers (a
+ * corpus of workflows asks for the same local actions again and again, each a file system lookup).
+ */
+const memos = new WeakMap<FileReader, FileReader>()
+function memoized(readFile: FileReader): FileReader {
+  if (memos.has(readFile)) return memos.get(readFile) as FileReader
+  const seen = new Map<string, string | undefined>()
+  const reader: FileReader = (path) => {
+    if (seen.has(path)) return seen.get(path)
+    const text = readFile(path)
+    seen.set(path, text)
+    return text
+  }
+  memos.set(readFile, reader)
+  memos.set(reader, reader)
+  return reader
+}
+
 /** Whether a parsed mapping looks like a composite (or other) action file rather than a workflow. */
 function isActionFile(path: string, root: YAMLMap): boolean {
   return /(^|\/)action\.ya?ml$/.test(path) || (root.has('runs') && !root.has('jobs'))
@@ -1178,6 +1197,7 @@ export function parseWorkflow(
 ): ParseResult {
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const cache = options.cache ?? new Map<string, ParseResult>()
+  readFile = memoized(readFile)
   const loaded = load(file.path, file.text, limits)
   if (!loaded.ctx || !loaded.root)
     return { findings: loaded.findings, lines: loaded.lines, skipped: loaded.skipped }
