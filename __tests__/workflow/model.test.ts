@@ -82,8 +82,21 @@ describe('a workflow with every part the model keeps', () => {
   const [build, lint, call, call2] = wf.jobs
   const steps = build.steps
 
-  test('no problems; the source lines are kept', () => {
-    expect(r.findings).toEqual([])
+  test('no problems but the missing local action, said as a notice; the source lines are kept', () => {
+    expect(r.findings).toEqual([
+      {
+        ruleId: 'unresolved-action',
+        severity: 'notice',
+        file: '.github/workflows/ci.yml',
+        line: 46,
+        column: 15,
+        endLine: 46,
+        endColumn: 40,
+        message:
+          'local action `./.github/actions/missing` cannot be checked: no action.yml or action.yaml in `./.github/actions/missing` of this repository; its steps are not looked into',
+        recommendation: ''
+      }
+    ])
     expect(r.skipped).toBeUndefined()
     expect(r.lines[29]).toBe('      - uses: actions/checkout@v4')
     expect(r.lines).toHaveLength(63)

@@ -48,6 +48,12 @@ export const ENGINE_RULES: RuleInfo[] = [
     'Remove the suppression comment: the finding it was for is gone.'
   ),
   info(
+    'unresolved-action',
+    'A local action cannot be looked into',
+    'notice',
+    'The step uses a local action (`uses: ./path`) whose `action.yml` is not in this repository (or cannot be read), so the steps it runs are not checked: credentials it obtains or uses, and the time it takes, are unknown here. Check the path; an action in another checked-out repository is checked in that repository.'
+  ),
+  info(
     'input-truncated',
     'A text was too long to check completely',
     'notice',

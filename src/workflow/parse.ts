@@ -72,6 +72,7 @@ export interface ParseOptions {
 
 export const PARSE_ERROR = 'parse-error'
 export const INVALID_WORKFLOW = 'invalid-workflow'
+export const UNRESOLVED_ACTION = 'unresolved-action'
 
 const WORKFLOW_KEYS = new Set([
   'name',
@@ -525,6 +526,12 @@ class Parser {
     const resolved = resolveLocalAction(uses.raw, this.readFile)
     if ('error' in resolved) {
       step.unresolved = resolved.error
+      this.problem(
+        `local action \`${uses.raw}\` cannot be checked: ${resolved.error}; its steps are not looked into`,
+        uses.range,
+        'notice',
+        UNRESOLVED_ACTION
+      )
       return
     }
     if (this.stack.includes(resolved.path)) {
@@ -558,6 +565,14 @@ class Parser {
       step.unresolved = composite
         ? `${resolved.path} is not a composite action`
         : `${resolved.path} could not be parsed`
+      // A JavaScript or Docker action of the repository has no steps to look into; a broken file does.
+      if (!composite)
+        this.problem(
+          `local action \`${uses.raw}\` cannot be checked: ${step.unresolved}; its steps are not looked into`,
+          uses.range,
+          'notice',
+          UNRESOLVED_ACTION
+        )
       return
     }
     step.expanded = true
