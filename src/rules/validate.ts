@@ -1,24 +1,13 @@
 /** Schema validation of rule, catalog and config files, with errors that name the file, line and field. */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
-import { catalogSchema, configSchema, ruleSchema } from './schema.js'
+import type { ErrorObject, ValidateFunction } from 'ajv'
+// The schemas of schema.ts, compiled by ajv at build time (scripts/gen-validators.mjs): no schema
+// compilation at run time.
+import * as generated from './validators.generated.js'
 import type { DataPath, YamlSource } from './yaml-source.js'
 
 type Kind = 'rule' | 'catalog' | 'config'
 
-let validators: Record<Kind, ValidateFunction> | undefined
-
-function getValidators(): Record<Kind, ValidateFunction> {
-  if (!validators) {
-    const ajv = new Ajv({ allErrors: false, verbose: true, strict: false })
-    ajv.addSchema(catalogSchema)
-    validators = {
-      rule: ajv.compile(ruleSchema),
-      catalog: ajv.getSchema('urn:prevent-similar-bugs:catalog') as ValidateFunction,
-      config: ajv.compile(configSchema)
-    }
-  }
-  return validators
-}
+const validators = generated as unknown as Record<Kind, ValidateFunction>
 
 const RANK: Record<string, number> = {
   additionalProperties: 0,
@@ -94,7 +83,7 @@ export function validateSource(
   data: unknown = src.data,
   base: DataPath = []
 ): void {
-  const validate = getValidators()[kind]
+  const validate = validators[kind]
   if (validate(data)) return
   const err = pick(validate.errors ?? [])
   const { message, key } = describe(err)
