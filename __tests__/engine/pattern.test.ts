@@ -1,4 +1,4 @@
-import { describe, expect, test } from '@jest/globals'
+import { describe, expect, jest, test } from '@jest/globals'
 import fc from 'fast-check'
 import { RE2JS } from 're2js'
 import { compilePattern } from '../../src/engine/pattern.js'
@@ -63,9 +63,33 @@ describe('compilePattern', () => {
     expect(p.test('x'.repeat(1024 * 1024 - 6) + 'needle')).toBe(true)
     expect(p.test('x'.repeat(1024 * 1024) + 'needle')).toBe(false)
   })
+  test('a (?i) pattern is compiled once at load, as written only when a text passes its literals', () => {
+    const compile = jest.spyOn(RE2JS, 'compile')
+    try {
+      const p = compilePattern('(?i)unlikely-word\\s+here')
+      expect(compile.mock.calls.map((c) => c[0])).toEqual(['unlikely-word\\s+here'])
+      expect(p.test('nothing like it')).toBe(false)
+      expect(compile).toHaveBeenCalledTimes(1)
+      expect(p.test('an UNLIKELY-WORD  Here')).toBe(true)
+      expect(p.test('unlikely-wordhere')).toBe(false)
+      expect(compile.mock.calls.map((c) => c[0])).toEqual([
+        'unlikely-word\\s+here',
+        '(?i)unlikely-word\\s+here'
+      ])
+      // the same pattern again (another rule or catalog entry): no new compile
+      expect(compilePattern('(?i)unlikely-word\\s+here').test('UNLIKELY-word here')).toBe(true)
+      expect(compile).toHaveBeenCalledTimes(2)
+    } finally {
+      compile.mockRestore()
+    }
+  })
   test('a pattern RE2 cannot compile is an error that says why', () => {
     expect(() => compilePattern('(?<=a)b')).toThrow(
       /invalid regular expression `\(\?<=a\)b` \(RE2 syntax/
+    )
+    // a case-insensitive one: at compile time (not when first matched), named as written
+    expect(() => compilePattern('(?i)a**')).toThrow(
+      'invalid regular expression `(?i)a**` (RE2 syntax: no backreferences or lookaround): error parsing regexp: invalid nested repetition operator: `**`'
     )
   })
 })

@@ -79,6 +79,14 @@ describe('broken rule files name the file, line and field', () => {
     expect(
       where(loadError({ 'good.yml': GOOD.replace('{ run: deploy }', "{ run: 'x(?=y)' }") }))
     ).toMatch(/^good\.yml:9 .*invalid regular expression/)
+    // a case-insensitive pattern is checked at load too, and named as written
+    expect(
+      where(
+        loadError({ 'good.yml': GOOD.replace('{ run: deploy }', "{ run: '(?i)deploy (now' }") })
+      )
+    ).toBe(
+      'good.yml:9 match.steps[0].where.run: invalid regular expression `(?i)deploy (now` (RE2 syntax: no backreferences or lookaround): error parsing regexp: missing closing ): `(?i)deploy (now`'
+    )
   })
   test('unknown placeholder, unknown alias, lifetime without lifetime-of', () => {
     expect(where(loadError({ 'good.yml': GOOD.replace('{s.label}', '{s.lable}') }))).toBe(

@@ -1,12 +1,14 @@
 /**
- * Regular expressions of rule, catalog and config files: compiled once by RE2 (linear-time matching,
- * no backtracking), and run on at most MAX_PATTERN_INPUT characters of any text.
+ * Regular expressions of rule, catalog and config files: parsed by RE2 at load (an invalid one is an
+ * error there), matched by RE2 (linear time, no backtracking), on at most MAX_PATTERN_INPUT
+ * characters of any text.
  *
  * Speed: most steps match none of the catalog's patterns, so each pattern first checks the literals
  * any match must contain (RE2's prefilter tree: exact strings combined by AND / OR) with the native
  * `String.prototype.includes`. For a pattern that starts with `(?i)` the literals come from the
  * case-sensitive form of the pattern and are compared lower-cased. Only texts that pass run the RE2
- * automaton.
+ * automaton; for a `(?i)` pattern it is compiled the first time a text passes (loading the rules
+ * compiles each pattern once, not twice).
  */
 import { RE2JS } from 're2js'
 
@@ -77,44 +79,88 @@ function lowered(text: string): string {
   return lastLower
 }
 
-/** Compiles an RE2 pattern; throws an Error with RE2's explanation when it cannot. */
-export function compilePattern(source: string): Pattern {
-  let re: RE2JS
+function compileRe2(source: string): RE2JS {
   try {
-    re = RE2JS.compile(source)
+    return RE2JS.compile(source)
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e)
     throw new Error(
       `invalid regular expression \`${source}\` (RE2 syntax: no backreferences or lookaround): ${msg}`
     )
   }
-  let literals: Literals | undefined
-  let lower = false
+}
+
+/**
+ * Past this length a `(?i)` pattern is also compiled as written at load: RE2's size limit counts the
+ * runes case folding adds, so only then could the two forms differ in whether they compile.
+ */
+const EAGER_FOLD_LENGTH = 10_000
+
+interface Compiled {
+  literals: Literals | undefined
+  lower: boolean
+  /** The RE2 program of the pattern as written, compiled the first time a text passes the literals. */
+  re: () => RE2JS
+}
+
+/**
+ * Patterns compiled so far, by source (the same pattern recurs across rules and catalog entries, and
+ * across the rule sets a process loads); bounded, like the memos.
+ */
+const compiled = new Map<string, Compiled>()
+const COMPILED_MAX = 10_000
+
+/**
+ * Parses the pattern once at load, so that an invalid one is an error there: for a `(?i)` pattern
+ * the case-sensitive form (its literals are compared lower-cased), otherwise the pattern as written.
+ * Matching needs the pattern as written: a `(?i)` pattern is compiled again as written only when a
+ * text first passes its literals (most never do).
+ */
+function compileOnce(source: string): Compiled {
   const ci = /^\(\?i\)/.test(source) && !source.slice(4).includes('(?')
   if (ci) {
+    let re = source.length > EAGER_FOLD_LENGTH ? compileRe2(source) : undefined
+    let plain: RE2JS
     try {
-      literals = literalsOf(prefilterOf(RE2JS.compile(source.slice(4))), true)
-      lower = literals !== undefined
+      plain = RE2JS.compile(source.slice(4))
     } catch {
-      literals = undefined
+      // the error as RE2 words it for the pattern as written (the same fault, in the same place)
+      const asWritten = compileRe2(source)
+      return { literals: undefined, lower: false, re: () => asWritten }
     }
-  } else if (!source.includes('(?')) {
-    literals = literalsOf(prefilterOf(re), false)
+    const literals = literalsOf(prefilterOf(plain), true)
+    return { literals, lower: literals !== undefined, re: () => (re ??= compileRe2(source)) }
   }
+  const re = compileRe2(source)
+  const literals = source.includes('(?') ? undefined : literalsOf(prefilterOf(re), false)
+  return { literals, lower: false, re: () => re }
+}
+
+/** Compiles an RE2 pattern; throws an Error with RE2's explanation when it cannot. */
+export function compilePattern(source: string): Pattern {
+  let c = compiled.get(source)
+  if (!c) {
+    c = compileOnce(source)
+    if (compiled.size < COMPILED_MAX) compiled.set(source, c)
+  }
+  return { source, test: matcher(c) }
+}
+
+/** The test of a pattern, with its own memo (it lives as long as the rule set that holds it). */
+function matcher({ literals, lower, re }: Compiled): (text: string) => boolean {
   const memo = new Map<string, boolean>()
-  const run = (text: string): boolean => {
+  return (text) => {
     const t = text.length > MAX_PATTERN_INPUT ? text.slice(0, MAX_PATTERN_INPUT) : text
     if (literals && !holds(literals, lower ? lowered(t) : t)) return false
     // short texts (`npm ci`, `make test`) recur across workflows: remember their results
     if (t.length <= MEMO_MAX_LENGTH) {
       let r = memo.get(t)
       if (r === undefined) {
-        r = re.test(t)
+        r = re().test(t)
         if (memo.size < MEMO_MAX_ENTRIES) memo.set(t, r)
       }
       return r
     }
-    return re.test(t)
+    return re().test(t)
   }
-  return { source, test: run }
 }
