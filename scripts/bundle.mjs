@@ -5,9 +5,11 @@ import { rmSync, writeFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 const ncc = join('node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
-// The schema validators are generated code (src/rules/validators.generated.ts): regenerate them first,
-// so that the bundle and CI's dist check always see validators made from the current schemas.
-execFileSync(process.execPath, [join('scripts', 'gen-validators.mjs')], { stdio: 'inherit' })
+// Generated files: the schema validators (src/rules/validators.generated.ts, bundled: regenerated
+// first so that the bundle and CI's dist check see validators made from the current schemas) and
+// the snapshot of the built-in rules (rules/snapshot.generated.json, read at run time).
+for (const script of ['gen-validators.mjs', 'gen-rules-snapshot.mjs'])
+  execFileSync(process.execPath, [join('scripts', script)], { stdio: 'inherit' })
 rmSync('dist', { recursive: true, force: true })
 const builds = [
   ['src/index.ts', 'dist'],

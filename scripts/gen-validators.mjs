@@ -54,7 +54,9 @@ export async function generateValidators() {
   code = code.replaceAll('require("ajv/dist/runtime/ucs2length").default', 'ucs2length')
   const left = /require\([^)]*\)/.exec(code)
   if (left)
-    throw new Error(`gen-validators: the generated code needs ${left[0]}; inline it like ucs2length`)
+    throw new Error(
+      `gen-validators: the generated code needs ${left[0]}; inline it like ucs2length`
+    )
   const text = [
     '/* eslint-disable */',
     '// @ts-nocheck',

@@ -19,7 +19,8 @@ import {
 import { ENGINE_RULE_IDS } from '../engine/engine-rules.js'
 import { configSource } from '../config/config.js'
 import { validateSource } from './validate.js'
-import { parseYamlSource, plainSource, type YamlSource } from './yaml-source.js'
+import { readSnapshot, type Snapshot } from './snapshot.js'
+import { knownYamlSource, parseYamlSource, plainSource, type YamlSource } from './yaml-source.js'
 
 export interface LoadOptions {
   /** The built-in rules folder (see paths.ts builtinRulesDir); omitted: no built-in rules. */
@@ -40,13 +41,15 @@ function yamlFiles(dir: string): string[] {
     .sort()
 }
 
-function readSource(path: string): YamlSource {
+function readSource(path: string, snapshot: Snapshot | undefined): YamlSource {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
   } catch (e) {
     throw new UserError(`cannot read: ${(e as Error).message}`, path)
   }
+  const known = snapshot?.data(text)
+  if (known !== undefined) return knownYamlSource(text, path, known)
   return parseYamlSource(text, path)
 }
 
@@ -68,6 +71,8 @@ export function loadRuleSet(opts: LoadOptions): RuleSet {
     folders.push({ dir: abs, label, builtin })
   }
   if (opts.builtinDir) addDir(opts.builtinDir, 'built-in', true)
+  const snapshot = opts.builtinDir ? readSnapshot(resolve(root, opts.builtinDir)) : undefined
+  const read = (path: string) => readSource(path, snapshot)
   for (const d of opts.dirs ?? []) addDir(d, d, false)
   for (const d of opts.config?.rules ?? []) addDir(d, d, false)
 
@@ -104,7 +109,7 @@ export function loadRuleSet(opts: LoadOptions): RuleSet {
   for (const f of folders) {
     const cdir = join(f.dir, 'catalog')
     for (const name of yamlFiles(cdir)) {
-      const src = readSource(join(cdir, name))
+      const src = read(join(cdir, name))
       if (src.data === null || src.data === undefined) continue
       validateSource('catalog', src)
       mergeCatalog(
@@ -133,7 +138,7 @@ export function loadRuleSet(opts: LoadOptions): RuleSet {
   for (const f of folders) {
     let count = 0
     for (const name of yamlFiles(f.dir)) {
-      const src = readSource(join(f.dir, name))
+      const src = read(join(f.dir, name))
       validateSource('rule', src)
       const rule = compileRule(src, reg, f.dir, f.label, fieldNames)
       const id = rule.info.id
@@ -152,10 +157,11 @@ export function loadRuleSet(opts: LoadOptions): RuleSet {
   }
   for (const rule of rules) {
     rule.skipIfReported.forEach((id, i) => {
-      if (!byId.has(id)) throw ruleError(rule, ['skip-if-reported', i], `unknown rule \`${id}\``)
+      if (!byId.has(id))
+        throw ruleError(read, rule, ['skip-if-reported', i], `unknown rule \`${id}\``)
     })
   }
-  checkSkipCycles(rules, byId)
+  checkSkipCycles(rules, byId, read)
   if (opts.config) checkConfigIds(opts.config, new Set([...byId.keys(), ...ENGINE_RULE_IDS]))
   const rs: LoadedRuleSet = {
     rules: rules.map((r) => r.info),
@@ -179,18 +185,25 @@ function userCount(list: CatalogEntry[], builtinIds: Map<string, CatalogEntry>):
   return i
 }
 
-function ruleError(rule: CompiledRule, path: (string | number)[], message: string): UserError {
-  const src = readSource(rule.file)
-  return src.error(path, message)
+type Read = (path: string) => YamlSource
+
+function ruleError(
+  read: Read,
+  rule: CompiledRule,
+  path: (string | number)[],
+  message: string
+): UserError {
+  return read(rule.file).error(path, message)
 }
 
-function checkSkipCycles(rules: CompiledRule[], byId: Map<string, CompiledRule>): void {
+function checkSkipCycles(rules: CompiledRule[], byId: Map<string, CompiledRule>, read: Read): void {
   const state = new Map<string, 1 | 2>()
   const visit = (r: CompiledRule, chain: string[]) => {
     const s = state.get(r.info.id)
     if (s === 2) return
     if (s === 1)
       throw ruleError(
+        read,
         r,
         ['skip-if-reported'],
         `skip-if-reported forms a cycle: ${[...chain, r.info.id].join(' -> ')}`

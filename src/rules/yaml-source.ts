@@ -7,18 +7,28 @@ import { UserError } from '../engine/api.js'
 
 export type DataPath = (string | number)[]
 
+interface Lines {
+  doc: Document
+  lineCounter: LineCounter
+}
+
 export class YamlSource {
+  private lines: Lines | undefined
   constructor(
     readonly file: string,
     readonly data: unknown,
-    private readonly doc: Document | undefined,
-    private readonly lineCounter: LineCounter | undefined
-  ) {}
+    lines: Lines | undefined,
+    /** Parses the text for its lines when they are first needed (a source known from a snapshot). */
+    private readonly parseLines?: () => Lines
+  ) {
+    this.lines = lines
+  }
 
   /** The 1-based line of the node at `path` (or of the key `key` inside it); the nearest found ancestor otherwise. */
   lineOf(path: DataPath, key?: string): number | undefined {
-    if (!this.doc || !this.lineCounter) return undefined
-    let node: unknown = this.doc.contents
+    if (!this.lines && this.parseLines) this.lines = this.parseLines()
+    if (!this.lines) return undefined
+    let node: unknown = this.lines.doc.contents
     let line = this.startLine(node)
     for (const seg of path) {
       const next = child(node, seg)
@@ -42,8 +52,8 @@ export class YamlSource {
 
   private startLine(node: unknown): number | undefined {
     const range = (node as { range?: [number, number, number] } | null)?.range
-    if (!range || !this.lineCounter) return undefined
-    return this.lineCounter.linePos(range[0]).line
+    if (!range || !this.lines) return undefined
+    return this.lines.lineCounter.linePos(range[0]).line
   }
 }
 
@@ -76,20 +86,34 @@ export function formatPath(path: DataPath, key?: string): string {
   return out || '(top level)'
 }
 
-/** Parses YAML text; a syntax error (or duplicate key) is a UserError with its line. */
-export function parseYamlSource(text: string, file: string): YamlSource {
+function parseLines(text: string): Lines {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  return { doc, lineCounter }
+}
+
+/** Parses YAML text; a syntax error (or duplicate key) is a UserError with its line. */
+export function parseYamlSource(text: string, file: string): YamlSource {
+  const lines = parseLines(text)
+  const { doc, lineCounter } = lines
   const err = doc.errors[0]
   if (err) {
     const line = err.linePos?.[0]?.line ?? lineCounter.linePos(err.pos[0]).line
     const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')
     throw new UserError(`not valid YAML: ${msg}`, file, line)
   }
-  return new YamlSource(file, doc.toJS({ maxAliasCount: 100 }), doc, lineCounter)
+  return new YamlSource(file, doc.toJS({ maxAliasCount: 100 }), lines)
+}
+
+/**
+ * A source whose data is already known: what parseYamlSource made of this exact text at build time
+ * (rules/snapshot.generated.json). The text is parsed only if an error needs a line.
+ */
+export function knownYamlSource(text: string, file: string, data: unknown): YamlSource {
+  return new YamlSource(file, data, undefined, () => parseLines(text))
 }
 
 /** A source for data that did not come from a file (built in tests). */
 export function plainSource(file: string, data: unknown): YamlSource {
-  return new YamlSource(file, data, undefined, undefined)
+  return new YamlSource(file, data, undefined)
 }
