@@ -1,7 +1,9 @@
-import { describe, expect, test } from '@jest/globals'
+import { describe, expect, jest, test } from '@jest/globals'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { RE2JS } from 're2js'
 import { UserError } from '../../src/engine/api.js'
+import { patternFacts, type PatternFacts } from '../../src/engine/pattern.js'
 import { defaultConfig } from '../../src/config/config.js'
 import { builtinRulesDir } from '../../src/paths.js'
 import { loadRuleSet } from '../../src/rules/load.js'
@@ -45,6 +47,28 @@ describe('the snapshot of the built-in rules', () => {
       expect(entry.data).toEqual(parseYamlSource(text, rel).data)
     }
     expect(current).toBeGreaterThan(0)
+  })
+
+  test('has the facts of each of its patterns as compiling them now gives them', () => {
+    const snap = JSON.parse(readFileSync(join(builtinRulesDir(), SNAPSHOT_FILE), 'utf8')) as {
+      patterns: Record<string, PatternFacts>
+    }
+    const entries = Object.entries(snap.patterns)
+    expect(entries.length).toBeGreaterThan(0)
+    for (const [source, facts] of entries)
+      expect([source, facts]).toEqual([source, patternFacts(source)])
+  })
+
+  test('its patterns are not compiled at load, only when a text passes their literals', () => {
+    const dir = builtinRulesDir()
+    const known = new Set(readSnapshot(dir)!.patterns.keys())
+    const compile = jest.spyOn(RE2JS, 'compile')
+    try {
+      loadRuleSet({ builtinDir: dir, config: defaultConfig(), root: dir })
+      expect(compile.mock.calls.map((c) => c[0]).filter((s) => known.has(s))).toEqual([])
+    } finally {
+      compile.mockRestore()
+    }
   })
 
   test('gives the data of exactly the text it was made from; any other text is parsed', () => {

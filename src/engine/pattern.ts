@@ -24,7 +24,7 @@ export interface Pattern {
 }
 
 /** A necessary condition on the text: literals that must appear (all of / any of). */
-type Literals = { all: Literals[] } | { any: Literals[] } | { str: string }
+export type Literals = { all: Literals[] } | { any: Literals[] } | { str: string }
 
 interface Re2Prefilter {
   type: number
@@ -134,6 +134,39 @@ function compileOnce(source: string): Compiled {
   const re = compileRe2(source)
   const literals = source.includes('(?') ? undefined : literalsOf(prefilterOf(re), false)
   return { literals, lower: false, re: () => re }
+}
+
+/** What loading a pattern learns besides its program: the literals any match contains. */
+export interface PatternFacts {
+  literals: Literals | null
+  /** The literals are compared with the lower-cased text (a `(?i)` pattern). */
+  lower: boolean
+}
+
+/**
+ * The facts of a pattern (scripts/gen-rules-snapshot.mjs records those of the built-in rules);
+ * throws like compilePattern when the pattern is invalid.
+ */
+export function patternFacts(source: string): PatternFacts {
+  const { literals, lower } = compileOnce(source)
+  return { literals: literals ?? null, lower }
+}
+
+/**
+ * Patterns known to be valid, with their facts, from the snapshot of the built-in rules (made by
+ * compiling them with this RE2): loading one compiles nothing; it is compiled the first time a text
+ * passes its literals.
+ */
+export function knownPatterns(facts: Map<string, PatternFacts>): void {
+  for (const [source, f] of facts) {
+    if (compiled.has(source) || compiled.size >= COMPILED_MAX) continue
+    let re: RE2JS | undefined
+    compiled.set(source, {
+      literals: f.literals ?? undefined,
+      lower: f.lower,
+      re: () => (re ??= compileRe2(source))
+    })
+  }
 }
 
 /** Compiles an RE2 pattern; throws an Error with RE2's explanation when it cannot. */

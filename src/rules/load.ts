@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { UserError, type Config, type RuleSet } from '../engine/api.js'
 import { compileCatalog, compileRule, PredicateRegistry } from '../engine/compile.js'
+import { knownPatterns } from '../engine/pattern.js'
 import {
   CATALOG_KINDS,
   catalogFieldNames,
@@ -72,6 +73,7 @@ export function loadRuleSet(opts: LoadOptions): RuleSet {
   }
   if (opts.builtinDir) addDir(opts.builtinDir, 'built-in', true)
   const snapshot = opts.builtinDir ? readSnapshot(resolve(root, opts.builtinDir)) : undefined
+  if (snapshot) knownPatterns(snapshot.patterns)
   const read = (path: string) => readSource(path, snapshot)
   for (const d of opts.dirs ?? []) addDir(d, d, false)
   for (const d of opts.config?.rules ?? []) addDir(d, d, false)

@@ -5,16 +5,30 @@
  * the CLI's start; a file whose text has exactly a snapshotted hash takes its data from the
  * snapshot instead (its text is still parsed if an error needs a line). Any other text, an edited
  * file for one, is parsed as usual, and a missing or unreadable snapshot only makes loading slower.
+ *
+ * It also lists the regular expressions of those files with their literals (see pattern.ts), each
+ * compiled by RE2 when the snapshot was made: they need no compiling at load, only at first use.
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Literals, PatternFacts } from '../engine/pattern.js'
 
 export const SNAPSHOT_FILE = 'snapshot.generated.json'
 
 export interface Snapshot {
   /** The data of this exact text, if the snapshot has it. */
   data(text: string): unknown
+  /** The patterns of the built-in rules, each compiled when the snapshot was made. */
+  patterns: Map<string, PatternFacts>
+}
+
+function isLiterals(v: unknown): v is Literals {
+  if (!v || typeof v !== 'object') return false
+  const o = v as Record<string, unknown>
+  if (typeof o.str === 'string') return o.str.length > 0
+  const subs = o.all ?? o.any
+  return Array.isArray(subs) && subs.length > 0 && subs.every(isLiterals)
 }
 
 export function sha256(text: string): string {
@@ -36,8 +50,15 @@ export function readSnapshot(dir: string): Snapshot | undefined {
     if (typeof f?.sha256 === 'string' && f.data !== undefined)
       byHash.set(f.sha256, { data: f.data, used: false })
   }
-  if (byHash.size === 0) return undefined
+  const patterns = new Map<string, PatternFacts>()
+  const raws = (raw as { patterns?: unknown }).patterns
+  for (const [source, f] of Object.entries(raws && typeof raws === 'object' ? raws : {})) {
+    const { literals, lower } = (f ?? {}) as Record<string, unknown>
+    if (typeof lower === 'boolean' && (literals === null || isLiterals(literals)))
+      patterns.set(source, { literals, lower })
+  }
   return {
+    patterns,
     data(text) {
       const hit = byHash.get(sha256(text))
       if (!hit) return undefined
