@@ -34,6 +34,12 @@ function where(e: UserError): string {
 }
 
 describe('broken rule files name the file, line and field', () => {
+  test('a file named `catalog` where the catalog folder goes', () => {
+    const e = loadError({ 'good.yml': GOOD, catalog: 'not a folder' })
+    expect(e.file?.endsWith('/catalog')).toBe(true)
+    expect(e.message).toMatch(/expected a folder of catalog files here, found a file$/)
+  })
+
   test('not YAML', () => {
     expect(
       where(loadError({ 'good.yml': GOOD.replace('severity: warning', 'severity: [warning') }))

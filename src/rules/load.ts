@@ -37,6 +37,8 @@ const YAML_FILE = /\.ya?ml$/i
 
 function yamlFiles(dir: string): string[] {
   if (!existsSync(dir)) return []
+  if (!statSync(dir).isDirectory())
+    throw new UserError('expected a folder of catalog files here, found a file', dir)
   return readdirSync(dir)
     .filter((f) => YAML_FILE.test(f) && statSync(join(dir, f)).isFile())
     .sort()
