@@ -30,13 +30,18 @@ export function catalogHits(s: StepCtx, kind: CatalogKind, job: JobCtx): Catalog
   if (done) return done
   const env: EvalEnv = { job, b: NO_BINDINGS }
   const hits: CatalogHit[] = []
+  const slot: Slot = {}
   for (const entry of job.catalog.entries[kind]) {
-    if (!entry.where.test(s, env, {})) continue
+    slot.hit = undefined
+    if (!entry.where.test(s, env, slot)) continue
     let mode: string | undefined
-    for (const m of entry.modes ?? []) {
-      if (m.where.test(s, env, {})) {
-        mode = m.mode
-        break
+    if (entry.modes) {
+      for (const m of entry.modes) {
+        slot.hit = undefined
+        if (m.where.test(s, env, slot)) {
+          mode = m.mode
+          break
+        }
       }
     }
     hits.push({ entry, mode })

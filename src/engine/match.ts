@@ -11,7 +11,9 @@ import type {
   FillCtx,
   JobCtx,
   Out,
-  StepCtx
+  Slot,
+  StepCtx,
+  StepPred
 } from './compiled.js'
 
 /** A finding before config, markers and sorting; keeps what those later stages need. */
@@ -41,21 +43,40 @@ export function evaluateRule(
 ): RawFinding[] {
   if (rule.job && !rule.job.test(job)) return []
   if (rule.aliases.length === 0) return evaluateJobRule(rule, job)
+  const n = rule.aliases.length
+  const steps = job.steps
+  if (steps.length < n) return [] // each alias is bound to a step before the next one's
+  // Steps where an earlier alias can never be bound, and the first position the last alias's step
+  // can have: a job with no possible step for an earlier alias (no authentication step, say) needs
+  // no test of the last alias's predicate on any of its steps.
+  let possible: Uint8Array[] | undefined
+  let start = n - 1
+  if (n > 1) {
+    possible = []
+    for (let i = 0; i < n - 1; i++) {
+      const flags = possibleSteps(rule.aliases[i].where, job)
+      if (!flags) return []
+      possible.push(flags.steps)
+      start = Math.max(start, flags.first + (n - 1 - i))
+    }
+  }
   const out: RawFinding[] = []
   const reported = new Set<number>()
-  const n = rule.aliases.length
   const last = rule.aliases[n - 1]
   const probe: EvalEnv = { job, b: { steps: {}, hits: {} } }
-  for (const cand of job.steps) {
+  const scratch: Slot = {}
+  for (let c = start; c < steps.length; c++) {
+    const cand = steps[c]
     // the last alias's predicate refers to no alias: test it before allocating anything
-    if (!last.where.test(cand, probe, {})) continue
+    scratch.hit = undefined
+    if (!last.where.test(cand, probe, scratch)) continue
     const b: Bindings = { steps: {}, hits: {} }
     const env: EvalEnv = { job, b }
     const slot: { hit?: CatalogHit } = {}
     last.where.test(cand, env, slot)
     b.steps[last.name] = cand
     b.hits[last.name] = slot.hit
-    if (!bindEarlier(rule, env, n - 1)) continue
+    if (possible && !bindEarlier(rule, env, n - 1, possible)) continue
     const rep = b.steps[rule.report]
     if (reported.has(rep.pos)) continue
     const o: Out = { between: {} }
@@ -64,10 +85,10 @@ export function evaluateRule(
     if (rule.levels) {
       let found: Severity | undefined
       for (const level of rule.levels) {
-        const scratch = cloneOut(o)
-        if (allConds(level.when, env, scratch)) {
-          Object.assign(o.between, scratch.between)
-          if (scratch.time) o.time = scratch.time
+        const scratchOut = cloneOut(o)
+        if (allConds(level.when, env, scratchOut)) {
+          Object.assign(o.between, scratchOut.between)
+          if (scratchOut.time) o.time = scratchOut.time
           found = level.severity
           break
         }
@@ -82,13 +103,77 @@ export function evaluateRule(
   return out
 }
 
+/**
+ * Bindings that notice being read. A predicate that fails on a step without reading any binding
+ * fails there whatever the later aliases are bound to (predicates are functions of the step and the
+ * bindings), so that step can never be bound to its alias.
+ */
+let bindingsRead = false
+const EMPTY_BINDINGS: Bindings = { steps: {}, hits: {} }
+const WATCHED_BINDINGS: Bindings = new Proxy(EMPTY_BINDINGS, {
+  get(target, key) {
+    bindingsRead = true
+    return Reflect.get(target, key)
+  },
+  has(target, key) {
+    bindingsRead = true
+    return Reflect.has(target, key)
+  },
+  ownKeys(target) {
+    bindingsRead = true
+    return Reflect.ownKeys(target)
+  },
+  getOwnPropertyDescriptor(target, key) {
+    bindingsRead = true
+    return Reflect.getOwnPropertyDescriptor(target, key)
+  }
+})
+
+/**
+ * For an alias that is not the last: which steps of the job could be bound to it (1) and the first
+ * of them; undefined when none can. Binding-free predicates are cached per step, so this costs what
+ * binding the alias would.
+ */
+function possibleSteps(
+  where: StepPred,
+  job: JobCtx
+): { steps: Uint8Array; first: number } | undefined {
+  const steps = job.steps
+  const flags = new Uint8Array(steps.length)
+  const env: EvalEnv = { job, b: where.dynamic ? WATCHED_BINDINGS : EMPTY_BINDINGS }
+  const slot: Slot = {}
+  let first = -1
+  for (let j = 0; j < steps.length; j++) {
+    bindingsRead = false
+    slot.hit = undefined
+    let ok: boolean
+    try {
+      ok = where.test(steps[j], env, slot) || bindingsRead
+    } catch {
+      ok = true // let the real evaluation say what it does
+    }
+    if (ok) {
+      flags[j] = 1
+      if (first < 0) first = j
+    }
+  }
+  return first < 0 ? undefined : { steps: flags, first }
+}
+
 /** Binds aliases n-1 … 0, each to the nearest earlier step that matches its predicate. */
-function bindEarlier(rule: CompiledRule, env: EvalEnv, from: number): boolean {
+function bindEarlier(
+  rule: CompiledRule,
+  env: EvalEnv,
+  from: number,
+  possible: Uint8Array[]
+): boolean {
   for (let i = from - 1; i >= 0; i--) {
     const alias = rule.aliases[i]
+    const can = possible[i]
     const later = env.b.steps[rule.aliases[i + 1].name]
     let bound = false
     for (let j = later.pos - 1; j >= 0; j--) {
+      if (can[j] === 0) continue
       const s = env.job.steps[j]
       const slot: { hit?: CatalogHit } = {}
       if (alias.where.test(s, env, slot)) {
