@@ -11,30 +11,16 @@ import { UserError, type Config, type RuleSet } from './engine/api.js'
 import { scan } from './engine/scan.js'
 import { createApi, httpStatus } from './github/api.js'
 import { upsertStickyComment } from './github/sticky.js'
-import { readInputs, type FailOn } from './inputs.js'
+import { readInputs } from './inputs.js'
 import { builtinRulesDir } from './paths.js'
 import { renderAnnotations } from './report/annotations.js'
 import { COMMENT_MARKER, renderComment, type ReportContext } from './report/comment.js'
 import { logText } from './report/escape.js'
-import { countBySeverity, describeCounts } from './report/order.js'
+import { countBySeverity, describeCounts, fails } from './report/order.js'
 import { renderSarif } from './report/sarif.js'
 import { renderSummary } from './report/summary.js'
 import { loadRuleSet } from './rules/load.js'
-import type { ScanResult, Severity } from './types.js'
-
-/** Whether the findings fail the run under `fail-on`. */
-export function fails(counts: Record<Severity, number>, failOn: FailOn): boolean {
-  switch (failOn) {
-    case 'never':
-      return false
-    case 'error':
-      return counts.error > 0
-    case 'warning':
-      return counts.error + counts.warning > 0
-    case 'notice':
-      return counts.error + counts.warning + counts.notice > 0
-  }
-}
+import type { ScanResult } from './types.js'
 
 function rulesLabel(ruleSet: RuleSet): string {
   return ruleSet.sources.map((s) => `${s.dir} ${s.count}`).join(', ')

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals'
 import { DEFAULT_CONFIG, DEFAULT_PATHS, envInput, readInputs } from '../../src/inputs.js'
-import { fails } from '../../src/main.js'
+import { fails } from '../../src/report/order.js'
 
 const get = (values: Record<string, string>) => (name: string) => values[name] ?? ''
 

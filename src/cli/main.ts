@@ -11,18 +11,12 @@ import { UserError, type Config, type RuleSet } from '../engine/api.js'
 import { scan } from '../engine/scan.js'
 import { builtinRulesDir } from '../paths.js'
 import { renderJson } from '../report/json.js'
-import { sortFindings } from '../report/order.js'
+import { countBySeverity, fails, sortFindings } from '../report/order.js'
 import { renderText, terminalSafe } from '../report/text.js'
 import { renderRuleDocs } from '../rules/docs.js'
 import { loadRuleSet } from '../rules/load.js'
 import { formatRuleTestReport, runRuleTests } from '../rules/test-rules.js'
-import {
-  SEVERITY_RANK,
-  type FileStatus,
-  type Finding,
-  type ScanResult,
-  type Severity
-} from '../types.js'
+import type { FileStatus, Finding, ScanResult } from '../types.js'
 import { renderAnnotationsForCli, renderSarifForCli } from './formats.js'
 import { VERSION } from './version.js'
 
@@ -146,11 +140,6 @@ export function scanPaths(
   }
 }
 
-export function exitCodeFor(findings: Finding[], failOn: Severity | 'never'): number {
-  if (failOn === 'never') return 0
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0
-}
-
 function cmdScan(io: CliIo, args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
@@ -180,7 +169,7 @@ function cmdScan(io: CliIo, args: string[]): number {
     io.stdout(
       renderText(result, { colour: io.isTTY && !io.env.NO_COLOR, quiet: values.quiet ?? false })
     )
-  return exitCodeFor(result.findings, failOn)
+  return fails(countBySeverity(result.findings), failOn) ? 1 : 0
 }
 
 function cmdTestRules(io: CliIo, args: string[]): number {

@@ -34,3 +34,11 @@ export function describeCounts(counts: Record<Severity, number>): string {
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`
 }
+
+/** Whether findings of these counts fail a run under `fail-on` (the action's input, the CLI's option). */
+export function fails(counts: Record<Severity, number>, failOn: Severity | 'never'): boolean {
+  if (failOn === 'never') return false
+  return (['error', 'warning', 'notice'] as const).some(
+    (s) => counts[s] > 0 && SEVERITY_RANK[s] >= SEVERITY_RANK[failOn]
+  )
+}
