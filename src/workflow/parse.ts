@@ -107,23 +107,6 @@ const JOB_KEYS = new Set([
   'snapshot'
 ])
 const PARALLEL_KEYS = new Set(['parallel', 'name', 'id', 'if'])
-const STEP_KEYS = new Set([
-  'background',
-  'wait',
-  'wait-all',
-  'cancel',
-  'id',
-  'if',
-  'name',
-  'uses',
-  'run',
-  'shell',
-  'with',
-  'env',
-  'continue-on-error',
-  'timeout-minutes',
-  'working-directory'
-])
 const ACTION_KEYS = new Set([
   'name',
   'author',
@@ -133,7 +116,8 @@ const ACTION_KEYS = new Set([
   'runs',
   'branding'
 ])
-const EXPRESSION = /\$\{\{/
+/** Whether a value holds a `${{ … }}` expression. */
+const isExpression = (text: string): boolean => text.includes('${{')
 
 class Parser {
   readonly findings: Finding[] = []
@@ -249,11 +233,12 @@ class Parser {
       }
       return undefined
     }
+    const keyRange = this.ctx.range(e.keyNode)
     return {
       value: text,
-      isExpression: EXPRESSION.test(text),
-      range: this.ctx.range(e.value, this.ctx.range(e.keyNode)),
-      keyRange: this.ctx.range(e.keyNode)
+      isExpression: isExpression(text),
+      range: this.ctx.range(e.value, keyRange),
+      keyRange
     }
   }
 
@@ -264,7 +249,7 @@ class Parser {
     const map = asMap(e.value)
     if (!map) {
       const text = scalarText(e.value)
-      if (text !== undefined && EXPRESSION.test(text)) return out
+      if (text !== undefined && isExpression(text)) return out
       this.expect(e.value, 'map', `\`${what}\``, this.ctx.range(e.value, this.ctx.range(e.keyNode)))
       return out
     }
@@ -279,7 +264,7 @@ class Parser {
     if (!e) return undefined
     const text = scalarText(e.value)
     if (text === undefined) return undefined
-    if (EXPRESSION.test(text)) return 'expression'
+    if (isExpression(text)) return 'expression'
     const n = Number(text)
     if (!Number.isFinite(n) || n < 0) {
       this.problem(
@@ -333,15 +318,22 @@ class Parser {
     }
     const range = this.ctx.range(e.value)
     const node = e.value as YScalar
-    const out = text.split('\n')
     let lines: number[]
     if (node.type === YScalar.BLOCK_LITERAL) {
       // A literal block keeps every line: content line i is on the line after the indicator, plus i.
-      lines = out.map((_, i) => Math.min(range.line + 1 + i, range.endLine))
+      lines = [Math.min(range.line + 1, range.endLine)]
+      for (let at = text.indexOf('\n'), i = 1; at >= 0; at = text.indexOf('\n', at + 1), i++)
+        lines.push(Math.min(range.line + 1 + i, range.endLine))
     } else {
       // Folded and flow scalars join source lines (and a quoted `\n` splits one): find each line.
       const first = node.type === YScalar.BLOCK_FOLDED ? range.line + 1 : range.line
-      lines = locateLines(out, this.ctx.text, this.ctx.lineCounter, first, range.endLine)
+      lines = locateLines(
+        text.split('\n'),
+        this.ctx.text,
+        this.ctx.lineCounter,
+        first,
+        range.endLine
+      )
     }
     return { text, range, lines }
   }
@@ -446,13 +438,72 @@ class Parser {
     inherited: Record<string, Scalar>
   ): Step {
     const es = entries(this.ctx, map)
-    const get = (k: string) => es.find((x) => x.key === k)
-    this.unknownKeys(es, STEP_KEYS, `step ${localIndex + 1} of ${jobLabel}`)
+    // One pass over the keys (unknown ones reported in their order, as unknownKeys does).
+    let usesEntry: Entry | undefined
+    let runEntry: Entry | undefined
+    let nameEntry: Entry | undefined
+    let idEntry: Entry | undefined
+    let background: Entry | undefined
+    let envEntry: Entry | undefined
+    let coe: Entry | undefined
+    let withEntry: Entry | undefined
+    let shellEntry: Entry | undefined
+    let ifEntry: Entry | undefined
+    let timeoutEntry: Entry | undefined
+    let controlKeys = false
+    for (const e of es) {
+      switch (e.key) {
+        case 'uses':
+          usesEntry = e
+          break
+        case 'run':
+          runEntry = e
+          break
+        case 'name':
+          nameEntry = e
+          break
+        case 'id':
+          idEntry = e
+          break
+        case 'background':
+          background = e
+          break
+        case 'env':
+          envEntry = e
+          break
+        case 'continue-on-error':
+          coe = e
+          break
+        case 'with':
+          withEntry = e
+          break
+        case 'shell':
+          shellEntry = e
+          break
+        case 'if':
+          ifEntry = e
+          break
+        case 'timeout-minutes':
+          timeoutEntry = e
+          break
+        case 'wait':
+        case 'wait-all':
+        case 'cancel':
+          controlKeys = true
+          break
+        case 'working-directory':
+          break
+        default:
+          this.problem(
+            `unknown key \`${e.key}\` in step ${localIndex + 1} of ${jobLabel}`,
+            this.ctx.range(e.keyNode),
+            'warning'
+          )
+      }
+    }
     const range = this.ctx.range(map)
-    const usesEntry = get('uses')
-    const runEntry = get('run')
-    const name = this.scalar(get('name'))?.value
-    const id = this.scalar(get('id'))?.value
+    const name = this.scalar(nameEntry)?.value
+    const id = this.scalar(idEntry)?.value
     let uses: UsesRef | undefined
     if (usesEntry) {
       const s = this.scalar(usesEntry)
@@ -465,20 +516,16 @@ class Parser {
     const run = runEntry ? this.runScript(runEntry) : undefined
     if (usesEntry && runEntry)
       this.problem(`step ${localIndex + 1} of ${jobLabel} has both \`uses\` and \`run\``, range)
-    const control = this.control(es)
+    const control = controlKeys ? this.control(es) : undefined
     if (!usesEntry && !runEntry && !control)
       this.problem(`step ${localIndex + 1} of ${jobLabel} has neither \`uses\` nor \`run\``, range)
-    const background = get('background')
-    const env = this.scalarMap(get('env'), 'env')
-    const coe = get('continue-on-error')
+    const env = this.scalarMap(envEntry, 'env')
     const coeText = coe ? scalarText(coe.value) : undefined
-    const firstRunLine = run?.text
-      .split('\n')
-      .find((l) => l.trim() !== '')
-      ?.trim()
-    const label =
-      name ??
-      (uses ? uses.raw : firstRunLine ? truncate(firstRunLine, 60) : `step ${localIndex + 1}`)
+    let label = name ?? uses?.raw
+    if (label === undefined) {
+      const firstRunLine = run ? firstNonBlankLine(run.text) : undefined
+      label = firstRunLine ? truncate(firstRunLine, 60) : `step ${localIndex + 1}`
+    }
     return {
       file: this.ctx.file,
       index,
@@ -488,17 +535,17 @@ class Parser {
       label,
       range,
       uses,
-      with: this.scalarMap(get('with'), 'with'),
+      with: this.scalarMap(withEntry, 'with'),
       run,
-      shell: this.scalar(get('shell'))?.value,
+      shell: this.scalar(shellEntry)?.value,
       env,
       effectiveEnv: { ...inherited, ...env },
-      if: this.scalar(get('if')),
-      timeoutMinutes: this.minutes(get('timeout-minutes'), 'timeout-minutes'),
+      if: this.scalar(ifEntry),
+      timeoutMinutes: this.minutes(timeoutEntry, 'timeout-minutes'),
       continueOnError:
         coeText === undefined
           ? undefined
-          : EXPRESSION.test(coeText)
+          : isExpression(coeText)
             ? 'expression'
             : coeText === 'true',
       ...(background && scalarText(background.value) === 'true' ? { background: true } : {}),
@@ -836,6 +883,19 @@ function locateLines(
     cursor = rest === '' ? line : Math.max(line, at)
   }
   return result
+}
+
+/** The first line of a text that is not blank, trimmed; undefined when every line is blank. */
+function firstNonBlankLine(text: string): string | undefined {
+  let start = 0
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start)
+    if (end < 0) end = text.length
+    const line = text.slice(start, end).trim()
+    if (line !== '') return line
+    start = end + 1
+  }
+  return undefined
 }
 
 function truncate(s: string, n: number): string {

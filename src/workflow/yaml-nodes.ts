@@ -199,13 +199,19 @@ export interface Entry {
 
 /** The entries of a mapping; the first of duplicated keys wins (duplicates are reported elsewhere). */
 export function entries(ctx: NodeContext, map: YAMLMap): Entry[] {
+  const items = map.items as Pair[]
   const out: Entry[] = []
-  const seen = new Set<string>()
-  for (const pair of map.items as Pair[]) {
+  // Small mappings (nearly all) compare keys pairwise; larger ones use a set.
+  const seen = items.length > 16 ? new Set<string>() : undefined
+  next: for (const pair of items) {
     const keyNode = ctx.deref(pair.key)
     const key = isScalar(keyNode) ? String(keyNode.value) : ''
-    if (seen.has(key)) continue
-    seen.add(key)
+    if (seen) {
+      if (seen.has(key)) continue
+      seen.add(key)
+    } else {
+      for (let i = 0; i < out.length; i++) if (out[i].key === key) continue next
+    }
     out.push({ key, keyNode, value: ctx.deref(pair.value), pair })
   }
   return out
