@@ -38,6 +38,8 @@ export interface InvalidMarker {
 
 export type Marker = IgnoreMarker | QuickFixMarker | InvalidMarker
 
+/** Every marker holds this word (a text without it has no marker). */
+export const MARKER_WORD = 'prevent-similar-bugs'
 const MARKER = /#\s*prevent-similar-bugs\s*:(.*)$/
 const RULE_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/
 

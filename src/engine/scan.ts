@@ -21,6 +21,7 @@ import { fingerprint } from './fingerprint.js'
 import {
   dayOf,
   daysBetween,
+  MARKER_WORD,
   parseMarkers,
   type IgnoreMarker,
   type Marker,
@@ -49,11 +50,15 @@ export function scan(input: ScanInput): ScanResult {
 
   // markers by file, read once (composite action files too, for findings that point into them)
   const markers = new Map<string, Marker[]>()
-  const markersOf = (file: string, lines?: string[]): Marker[] => {
+  const markersOf = (file: string, parsed?: { text: string; pr: ParseResult }): Marker[] => {
     let ms = markers.get(file)
     if (!ms) {
-      const text = lines ? undefined : input.readFile(file)
-      ms = parseMarkers(file, lines ?? (text === undefined ? [] : text.split(/\r?\n/)))
+      // a marker names the tool: a file without the word has none, and its lines are not split
+      const text = parsed ? parsed.text : input.readFile(file)
+      ms =
+        text === undefined || !text.includes(MARKER_WORD)
+          ? []
+          : parseMarkers(file, parsed ? parsed.pr.lines : text.split(/\r?\n/))
       markers.set(file, ms)
     }
     return ms
@@ -86,7 +91,7 @@ export function scan(input: ScanInput): ScanResult {
       errors.push(`${file.path}: ${msg}`)
       continue
     }
-    markersOf(file.path, pr.lines)
+    markersOf(file.path, { text: file.text, pr })
     reportedFiles.push(file.path)
     for (const f of pr.findings) pending.push({ finding: f })
     if (!pr.workflow) {

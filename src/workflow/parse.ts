@@ -1024,8 +1024,29 @@ interface Loaded {
   ctx?: NodeContext
   root?: YAMLMap
   findings: Finding[]
-  lines: string[]
+  /** The source lines, split when first asked for (only files with a marker comment need them). */
+  lines: () => string[]
   skipped?: string
+}
+
+/**
+ * Lines as yaml counts them (a lone \r is not a line break for it), so that `lines[line - 1]` is the
+ * line a finding points at; split once, when first asked for.
+ */
+function lazyLines(text: string): () => string[] {
+  let lines: string[] | undefined
+  return () => (lines ??= text.split(/\r?\n/))
+}
+
+const NO_LINES = (): string[] => []
+
+/** The result with its `lines` property split from the source when first read. */
+function withLines(r: Omit<ParseResult, 'lines'>, lines: () => string[]): ParseResult {
+  return Object.defineProperty(r, 'lines', {
+    get: lines,
+    enumerable: true,
+    configurable: true
+  }) as ParseResult
 }
 
 function tooDeep(path: string, limits: ParseLimits, line = 1, column = 1): Finding {
@@ -1043,13 +1064,11 @@ function load(path: string, text: string, limits: ParseLimits): Loaded {
   if (size > limits.maxBytes) {
     return {
       findings,
-      lines: [],
+      lines: NO_LINES,
       skipped: `larger than the ${Math.round(limits.maxBytes / 1024)} KiB limit for one file (limit maxBytes): ${Math.round(size / 1024)} KiB`
     }
   }
-  // Lines as yaml counts them (a lone \r is not a line break for it), so that `lines[line - 1]` is
-  // the line a finding points at.
-  const lines = text.split(/\r?\n/)
+  const lines = lazyLines(text)
   if (nestingDepth(text, limits.maxDepth) > limits.maxDepth) {
     return { findings: [tooDeep(path, limits)], lines }
   }
@@ -1223,7 +1242,7 @@ function parseComposite(
   if (cached && stack.length <= 1) return cached
   const loaded = load(path, text, limits)
   if (!loaded.ctx || !loaded.root)
-    return { findings: loaded.findings, lines: loaded.lines, skipped: loaded.skipped }
+    return withLines({ findings: loaded.findings, skipped: loaded.skipped }, loaded.lines)
   const built = build(
     { ...loaded, ctx: loaded.ctx, root: loaded.root },
     limits,
@@ -1232,7 +1251,7 @@ function parseComposite(
     stack,
     (p, root) => p.composite(root)
   )
-  const result: ParseResult = { ...built, lines: loaded.lines }
+  const result = withLines({ ...built }, loaded.lines)
   if (stack.length <= 1) cache.set(path, result)
   return result
 }
@@ -1275,27 +1294,28 @@ export function parseWorkflow(
   readFile = memoized(readFile)
   const loaded = load(file.path, file.text, limits)
   if (!loaded.ctx || !loaded.root)
-    return { findings: loaded.findings, lines: loaded.lines, skipped: loaded.skipped }
+    return withLines({ findings: loaded.findings, skipped: loaded.skipped }, loaded.lines)
   const ready = { ...loaded, ctx: loaded.ctx, root: loaded.root }
   const root = loaded.root
   if (isActionFile(file.path, root)) {
     const built = build(ready, limits, readFile, cache, [file.path], (p, r) => p.composite(r))
     if (built.workflow && built.workflow.jobs.length === 0) {
-      return {
-        findings: built.findings,
-        lines: loaded.lines,
-        skipped: 'an action that is not a composite action'
-      }
+      return withLines(
+        { findings: built.findings, skipped: 'an action that is not a composite action' },
+        loaded.lines
+      )
     }
-    return { ...built, lines: loaded.lines }
+    return withLines({ ...built }, loaded.lines)
   }
   if (!root.has('jobs') && !root.has('on')) {
-    return {
-      findings: loaded.findings,
-      lines: loaded.lines,
-      skipped: 'not a workflow or an action (no `on:`, `jobs:` or `runs:`)'
-    }
+    return withLines(
+      {
+        findings: loaded.findings,
+        skipped: 'not a workflow or an action (no `on:`, `jobs:` or `runs:`)'
+      },
+      loaded.lines
+    )
   }
   const built = build(ready, limits, readFile, cache, [], (p, r) => p.workflow(r))
-  return { ...built, lines: loaded.lines }
+  return withLines({ ...built }, loaded.lines)
 }
