@@ -6,12 +6,13 @@
 import {
   closeSync,
   existsSync,
-  lstatSync,
+  fstatSync,
   openSync,
   readdirSync,
   readSync,
   realpathSync,
-  statSync
+  statSync,
+  type Dirent
 } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { minimatch } from 'minimatch'
@@ -42,12 +43,15 @@ export const MAX_WALK_FILES = 50_000
 const YAML_FILE = /\.ya?ml$/i
 const REPO_GLOBS = ['.github/workflows/**/*.{yml,yaml}', '.github/actions/**/action.{yml,yaml}']
 
+/** Strict UTF-8 (an invalid sequence throws); one decoder for all files (no streaming state is kept). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 /** Decodes a file's bytes: UTF-8 only, BOM removed; binary or other encodings are skipped with the reason. */
 export function decodeSource(bytes: Uint8Array): { text: string } | { skipped: string } {
   if (bytes.includes(0)) return { skipped: 'contains NUL bytes: a binary file, not YAML' }
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    text = UTF8.decode(bytes)
   } catch {
     return { skipped: 'not valid UTF-8 text (workflows must be UTF-8)' }
   }
@@ -60,23 +64,25 @@ export function readSourceFile(
   path: string,
   maxBytes = MAX_FILE_BYTES
 ): { text: string } | { skipped: string } {
+  let fd: number
   let size: number
   try {
-    size = statSync(path).size
+    fd = openSync(path, 'r')
   } catch (err) {
     return {
       skipped: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`
     }
   }
-  if (size > maxBytes) {
-    return {
-      skipped: `${Math.round(size / 1024)} KiB is over the ${Math.round(maxBytes / 1024)} KiB limit for one file`
-    }
-  }
-  const buf = Buffer.alloc(size)
-  const fd = openSync(path, 'r')
+  let buf: Buffer
+  let off = 0
   try {
-    let off = 0
+    size = fstatSync(fd).size
+    if (size > maxBytes) {
+      return {
+        skipped: `${Math.round(size / 1024)} KiB is over the ${Math.round(maxBytes / 1024)} KiB limit for one file`
+      }
+    }
+    buf = Buffer.allocUnsafe(size)
     while (off < size) {
       const n = readSync(fd, buf, off, size - off, off)
       if (n === 0) break
@@ -85,7 +91,8 @@ export function readSourceFile(
   } finally {
     closeSync(fd)
   }
-  return decodeSource(buf)
+  // a file that shrank while being read: only the bytes read (allocUnsafe leaves the rest as it was)
+  return decodeSource(off < size ? buf.subarray(0, off) : buf)
 }
 
 const toPosix = (p: string) => p.split(sep).join('/')
@@ -120,23 +127,25 @@ export function walk(
   base = dir,
   out: WalkResult = { files: [], links: [], truncated: false }
 ): WalkResult {
-  let names: string[]
+  let ents: Dirent[]
   try {
-    names = readdirSync(dir).sort()
+    // the entries' types come with the listing: no lstat per file
+    ents = readdirSync(dir, { withFileTypes: true })
   } catch {
     return out
   }
-  for (const name of names) {
+  ents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  for (const ent of ents) {
+    const name = ent.name
     if (out.files.length >= MAX_WALK_FILES) {
       out.truncated = true
       return out
     }
     if (name === 'node_modules' || name === '.git') continue
     const full = join(dir, name)
-    const st = lstatSync(full)
-    if (st.isSymbolicLink()) out.links.push(toPosix(relative(base, full)))
-    else if (st.isDirectory()) walk(full, base, out)
-    else if (st.isFile()) out.files.push(toPosix(relative(base, full)))
+    if (ent.isSymbolicLink()) out.links.push(toPosix(relative(base, full)))
+    else if (ent.isDirectory()) walk(full, base, out)
+    else if (ent.isFile()) out.files.push(toPosix(relative(base, full)))
   }
   return out
 }
