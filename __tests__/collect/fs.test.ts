@@ -2,7 +2,13 @@ import { describe, expect, test, beforeAll, afterAll } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { collect, decodeSource, readSourceFile, rootReader } from '../../src/collect/fs.js'
+import {
+  applyIgnore,
+  collect,
+  decodeSource,
+  readSourceFile,
+  rootReader
+} from '../../src/collect/fs.js'
 
 let dir: string
 
@@ -74,7 +80,7 @@ describe('collect', () => {
   })
 
   test('ignore patterns skip files with the reason', () => {
-    const r = collect(['repo'], dir, ['.github/workflows/nested/**'])
+    const r = applyIgnore(collect(['repo'], dir), ['.github/workflows/nested/**'])
     expect(r.groups[0].statuses).toContainEqual({
       path: '.github/workflows/nested/deep.yaml',
       status: 'skipped',

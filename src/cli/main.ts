@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { collect } from '../collect/fs.js'
+import { applyIgnore, collect } from '../collect/fs.js'
 import { defaultConfig, loadConfig } from '../config/config.js'
 import { UserError, type Config, type RuleSet } from '../engine/api.js'
 import { scan } from '../engine/scan.js'
@@ -121,7 +121,7 @@ export function scanPaths(
     config,
     root: configDir
   })
-  const collected = config.ignore.length ? collect(paths, io.cwd, config.ignore) : first
+  const collected = applyIgnore(first, config.ignore)
   const findings: Finding[] = []
   const files: FileStatus[] = []
   const errors = [...collected.errors]

@@ -188,7 +188,7 @@ function globBase(pattern: string): string {
  * means its workflows and local actions; any other folder means every YAML file under it; a glob means
  * the YAML files it matches.
  */
-export function collect(paths: string[], cwd: string, ignore: string[] = []): CollectResult {
+export function collect(paths: string[], cwd: string): CollectResult {
   const groups = new Map<string, RootGroup>()
   const errors: string[] = []
   const group = (root: string): RootGroup => {
@@ -206,14 +206,6 @@ export function collect(paths: string[], cwd: string, ignore: string[] = []): Co
     const key = join(root, rel)
     if (seen.has(key)) return
     seen.add(key)
-    if (ignore.length && ignore.some((p) => minimatch(rel, p, { dot: true }))) {
-      g.statuses.push({
-        path: rel,
-        status: 'skipped',
-        reason: 'matches an `ignore` pattern of the config'
-      })
-      return
-    }
     const r = readSourceFile(join(root, rel))
     if ('skipped' in r) g.statuses.push({ path: rel, status: 'skipped', reason: r.skipped })
     else g.files.push({ path: rel, text: r.text })
@@ -273,4 +265,24 @@ export function collect(paths: string[], cwd: string, ignore: string[] = []): Co
       errors.push(`${p}: more than ${MAX_WALK_FILES} files; the rest were not looked at`)
   }
   return { groups: [...groups.values()], errors }
+}
+
+const IGNORED = 'matches an `ignore` pattern of the config'
+
+/**
+ * Takes the files that match the config's `ignore` globs (repo-relative) out of a collection: they
+ * are reported as skipped with that reason, whatever else was found about them.
+ */
+export function applyIgnore(result: CollectResult, ignore: string[]): CollectResult {
+  if (ignore.length === 0) return result
+  const ignored = (path: string) => ignore.some((p) => minimatch(path, p, { dot: true }))
+  const groups = result.groups.map((g) => {
+    const statuses: FileStatus[] = g.statuses.map((st) =>
+      ignored(st.path) ? { path: st.path, status: 'skipped', reason: IGNORED } : st
+    )
+    for (const f of g.files)
+      if (ignored(f.path)) statuses.push({ path: f.path, status: 'skipped', reason: IGNORED })
+    return { ...g, files: g.files.filter((f) => !ignored(f.path)), statuses }
+  })
+  return { groups, errors: result.errors }
 }
