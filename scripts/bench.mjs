@@ -305,6 +305,19 @@ const fmt = (ms) =>
   ms === undefined ? '-' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`
 const ratio = (a, b) => (a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`)
 
+/** The bundled CLI's full JSON scan of `target`, as arguments for node. */
+const cliScan = (target) => [
+  join(ROOT, 'dist/cli/index.js'),
+  'scan',
+  '--format',
+  'json',
+  '--fail-on',
+  'never',
+  '--now',
+  '2026-01-15',
+  target
+]
+
 async function main() {
   if (!existsSync(CORPUS)) {
     console.error(`bench: no corpus at ${CORPUS} (set BENCH_CORPUS)`)
@@ -337,41 +350,13 @@ async function main() {
   if (want('cli')) {
     console.error('bench: bundled CLI…')
     res.cli = cliOk
-      ? repeatTimed(
-          process.execPath,
-          [
-            cliPath,
-            'scan',
-            '--format',
-            'json',
-            '--fail-on',
-            'never',
-            '--now',
-            '2026-01-15',
-            CORPUS
-          ],
-          Math.min(REPS, 3)
-        )
+      ? repeatTimed(process.execPath, cliScan(CORPUS), Math.min(REPS, 3))
       : { unavailable: 'dist/cli/index.js is not the CLI yet' }
   }
   if (want('cold')) {
     console.error('bench: cold starts…')
     res.coldCli = cliOk
-      ? repeatTimed(
-          process.execPath,
-          [
-            cliPath,
-            'scan',
-            '--format',
-            'json',
-            '--fail-on',
-            'never',
-            '--now',
-            '2026-01-15',
-            oneFile
-          ],
-          REPS
-        )
+      ? repeatTimed(process.execPath, cliScan(oneFile), REPS)
       : { unavailable: 'dist/cli/index.js is not the CLI yet' }
     // The action's entry outside a workflow run: it reads its inputs, finds no event and stops.
     res.coldAction = existsSync(actionPath)
