@@ -45457,7 +45457,7 @@ function globBase(pattern) {
  * means its workflows and local actions; any other folder means every YAML file under it; a glob means
  * the YAML files it matches.
  */
-function collect(paths, cwd, ignore = []) {
+function collect(paths, cwd) {
     const groups = new Map();
     const errors = [];
     const group = (root) => {
@@ -45476,14 +45476,6 @@ function collect(paths, cwd, ignore = []) {
         if (seen.has(key))
             return;
         seen.add(key);
-        if (ignore.length && ignore.some((p) => minimatch(rel, p, { dot: true }))) {
-            g.statuses.push({
-                path: rel,
-                status: 'skipped',
-                reason: 'matches an `ignore` pattern of the config'
-            });
-            return;
-        }
         const r = readSourceFile(join(root, rel));
         if ('skipped' in r)
             g.statuses.push({ path: rel, status: 'skipped', reason: r.skipped });
@@ -45546,6 +45538,24 @@ function collect(paths, cwd, ignore = []) {
             errors.push(`${p}: more than ${MAX_WALK_FILES} files; the rest were not looked at`);
     }
     return { groups: [...groups.values()], errors };
+}
+const IGNORED = 'matches an `ignore` pattern of the config';
+/**
+ * Takes the files that match the config's `ignore` globs (repo-relative) out of a collection: they
+ * are reported as skipped with that reason, whatever else was found about them.
+ */
+function applyIgnore(result, ignore) {
+    if (ignore.length === 0)
+        return result;
+    const ignored = (path) => ignore.some((p) => minimatch(path, p, { dot: true }));
+    const groups = result.groups.map((g) => {
+        const statuses = g.statuses.map((st) => ignored(st.path) ? { path: st.path, status: 'skipped', reason: IGNORED } : st);
+        for (const f of g.files)
+            if (ignored(f.path))
+                statuses.push({ path: f.path, status: 'skipped', reason: IGNORED });
+        return { ...g, files: g.files.filter((f) => !ignored(f.path)), statuses };
+    });
+    return { groups, errors: result.errors };
 }
 
 ;// CONCATENATED MODULE: ./src/collect/pr.ts
