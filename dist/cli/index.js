@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4406);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2813);
 
 const code = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .ak)(process.argv.slice(2), {
     cwd: process.cwd(),
@@ -22,7 +22,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4406:
+/***/ 2813:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17391,11 +17391,6 @@ function resolveLocalAction(raw, readFile) {
 }
 
 ;// CONCATENATED MODULE: ./src/workflow/yaml-nodes.ts
-/**
- * Thin helpers over the `yaml` node tree: ranges in lines and columns, alias resolution with a bound,
- * and typed access to mapping entries. Nothing here knows about workflows.
- */
-
 /** Thrown when reading a file would take more work than a limit allows; the file gets one finding. */
 class LimitExceeded extends Error {
     at;
@@ -17410,7 +17405,6 @@ class LimitExceeded extends Error {
 class NodeContext {
     file;
     text;
-    doc;
     lineCounter;
     aliases;
     maxAliases;
@@ -17419,12 +17413,11 @@ class NodeContext {
     nodesVisited = 0;
     constructor(file, 
     /** The source text. */
-    text, doc, lineCounter, 
+    text, lineCounter, 
     /** Each alias's anchored node (see `inspect`): resolving is a lookup, not a walk of the document. */
     aliases, maxAliases, maxNodes) {
         this.file = file;
         this.text = text;
-        this.doc = doc;
         this.lineCounter = lineCounter;
         this.aliases = aliases;
         this.maxAliases = maxAliases;
@@ -17462,47 +17455,47 @@ class NodeContext {
         if (++this.nodesVisited > this.maxNodes) {
             throw new LimitExceeded(`reading the file needs more than ${this.maxNodes} YAML nodes (limit maxNodes); the file was not checked`, node);
         }
-        if (node instanceof dist/* Alias */.x1) {
+        const n = node;
+        if (n !== null && n !== undefined && n.kind === 'alias') {
             if (++this.aliasesResolved > this.maxAliases) {
-                throw new LimitExceeded(`the file resolves more than ${this.maxAliases} aliases (limit maxAliases); the file was not checked`, node);
+                throw new LimitExceeded(`the file resolves more than ${this.maxAliases} aliases (limit maxAliases); the file was not checked`, n);
             }
-            return this.aliases.get(node);
+            return this.aliases.get(n);
         }
-        return node ?? undefined;
+        return n ?? undefined;
     }
 }
 /** Collections, aliases and anchored scalars: a plain scalar has nothing for `inspect`. */
 function worthVisiting(x) {
-    return x !== null && typeof x === 'object' && (!(0,dist/* isScalar */.jn)(x) || !!x.anchor);
+    return x !== null && (x.kind !== 'scalar' || x.anchor !== undefined);
 }
 /**
  * One iterative walk of the document in source order (no recursion, so no stack to exhaust):
  * resolves every alias to the last anchor of its name before it, finds duplicate keys with a set per
  * mapping (yaml's own check is quadratic in the mapping's size) and measures the nesting depth.
  */
-function inspect(doc, maxDepth) {
+function inspect(contents, maxDepth) {
     const aliases = new Map();
     const anchors = new Map();
     const duplicates = [];
     let tooDeep;
     // Two parallel stacks (node, depth): no allocation per node.
-    const nodes = [doc.contents];
+    const nodes = [contents];
     const depths = [0];
     while (nodes.length > 0) {
-        const node = nodes.pop();
+        const n = nodes.pop();
         const depth = depths.pop();
-        if (node === null || node === undefined || typeof node !== 'object')
+        if (n === null)
             continue;
-        if (node instanceof dist/* Alias */.x1) {
-            const target = anchors.get(node.source);
+        if (n.kind === 'alias') {
+            const target = anchors.get(n.source);
             if (target)
-                aliases.set(node, target);
+                aliases.set(n, target);
             continue;
         }
-        const n = node;
-        if (n.anchor)
+        if (n.anchor !== undefined)
             anchors.set(n.anchor, n);
-        if ((0,dist/* isMap */.jh)(n)) {
+        if (n.kind === 'map') {
             if (depth >= maxDepth && !tooDeep)
                 tooDeep = n;
             const items = n.items;
@@ -17521,7 +17514,7 @@ function inspect(doc, maxDepth) {
                 const seen = new Map();
                 for (const pair of items) {
                     const k = pair.key;
-                    if (!(0,dist/* isScalar */.jn)(k))
+                    if (k === null || k.kind !== 'scalar')
                         continue;
                     const first = seen.get(k.value);
                     if (first)
@@ -17534,11 +17527,11 @@ function inspect(doc, maxDepth) {
                 // Small mappings (nearly all): comparing pairs is cheaper than a Map.
                 for (let i = 1; i < items.length; i++) {
                     const k = items[i].key;
-                    if (!(0,dist/* isScalar */.jn)(k))
+                    if (k === null || k.kind !== 'scalar')
                         continue;
                     for (let j = 0; j < i; j++) {
                         const f = items[j].key;
-                        if ((0,dist/* isScalar */.jn)(f) && f.value === k.value) {
+                        if (f !== null && f.kind === 'scalar' && f.value === k.value) {
                             duplicates.push({ key: k, first: f, text: String(k.value) });
                             break;
                         }
@@ -17546,7 +17539,7 @@ function inspect(doc, maxDepth) {
                 }
             }
         }
-        else if ((0,dist/* isSeq */.oP)(n)) {
+        else if (n.kind === 'seq') {
             if (depth >= maxDepth && !tooDeep)
                 tooDeep = n;
             const items = n.items;
@@ -17563,13 +17556,11 @@ function inspect(doc, maxDepth) {
 function kindOf(node) {
     if (node === undefined || node === null)
         return 'null';
-    if ((0,dist/* isMap */.jh)(node))
-        return 'map';
-    if ((0,dist/* isSeq */.oP)(node))
-        return 'seq';
-    if ((0,dist/* isScalar */.jn)(node))
+    if (node.kind === 'scalar')
         return node.value === null ? 'null' : 'scalar';
-    return 'null';
+    if (node.kind === 'alias')
+        return 'null';
+    return node.kind;
 }
 function yaml_nodes_describe(node) {
     const k = kindOf(node);
@@ -17590,7 +17581,7 @@ function entries(ctx, map) {
     const seen = items.length > 16 ? new Set() : undefined;
     next: for (const pair of items) {
         const keyNode = ctx.deref(pair.key);
-        const key = (0,dist/* isScalar */.jn)(keyNode) ? String(keyNode.value) : '';
+        const key = keyNode !== undefined && keyNode.kind === 'scalar' ? String(keyNode.value) : '';
         if (seen) {
             if (seen.has(key))
                 continue;
@@ -17606,19 +17597,519 @@ function entries(ctx, map) {
     return out;
 }
 function asMap(node) {
-    return node && (0,dist/* isMap */.jh)(node) ? node : undefined;
+    return node !== null && node !== undefined && node.kind === 'map' ? node : undefined;
 }
 function asSeq(node) {
-    return node && (0,dist/* isSeq */.oP)(node) ? node : undefined;
+    return node !== null && node !== undefined && node.kind === 'seq' ? node : undefined;
 }
 /** The scalar's text: strings as they are, numbers and booleans as written in the source. */
 function scalarText(node) {
-    if (!node || !(0,dist/* isScalar */.jn)(node))
+    if (node === null || node === undefined || node.kind !== 'scalar')
         return undefined;
-    const s = node;
-    if (s.value === null)
+    if (node.value === null)
         return undefined;
-    return typeof s.value === 'string' ? s.value : String(s.value);
+    return typeof node.value === 'string' ? node.value : String(node.value);
+}
+
+;// CONCATENATED MODULE: ./src/workflow/yaml-tree.ts
+/**
+ * The YAML tree the workflow model is read from: mappings, lists, scalars and aliases with their
+ * source offsets, and nothing else (no comments, no tags, no schema objects).
+ *
+ * Two ways build it from the same tokens of `yaml`'s parser (its concrete syntax tree):
+ * - `composeFast` reads the tokens directly. It handles the YAML that workflows are written in
+ *   (block mappings and lists, flow collections, plain, quoted and block scalars, anchors on values,
+ *   aliases, comments) and gives up (`undefined`) on anything else: tags, directives, explicit keys,
+ *   several documents, tabs in indentation, a token `yaml` would report as an error. It mirrors the
+ *   checks of `yaml`'s composer for what it accepts, so a file it reads is one `yaml` reads without
+ *   an error, into the same tree (the corpus run and a property test compare the two on every file).
+ * - otherwise `yaml`'s own composer builds its `Document` from the same tokens (no second parse),
+ *   with its error messages, and `fromDocument` converts its nodes.
+ * The reason for the first: composing `yaml`'s Document costs about a third of parsing a file, and
+ * the workflow model needs none of what makes it general.
+ */
+
+/** The first entry whose key is the scalar `key` (what `yaml`'s `YAMLMap.get(key, true)` answers). */
+function mapGet(map, key) {
+    for (const pair of map.items) {
+        const k = pair.key;
+        if (k !== null && k.kind === 'scalar' && k.value === key)
+            return pair.value;
+    }
+    return undefined;
+}
+function mapHas(map, key) {
+    for (const pair of map.items) {
+        const k = pair.key;
+        if (k !== null && k.kind === 'scalar' && k.value === key)
+            return true;
+    }
+    return false;
+}
+// ---------------------------------------------------------------------------------------------
+// From yaml's Document (the general path)
+/** Converts a node of `yaml`'s Document (composed with the default core schema). */
+function fromDocument(node) {
+    if (node === null || node === undefined)
+        return null;
+    const n = node;
+    const range = (n.range ? [n.range[0], n.range[1], n.range[2]] : [0, 0, 0]);
+    const anchor = n.anchor || undefined;
+    if ((0,dist/* isScalar */.jn)(n)) {
+        const value = n.value;
+        return {
+            kind: 'scalar',
+            value: typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+                ? value
+                : value === null || value === undefined
+                    ? null
+                    : String(value),
+            style: (n.type ?? 'PLAIN'),
+            range,
+            anchor
+        };
+    }
+    if ((0,dist/* isMap */.jh)(n)) {
+        const items = [];
+        for (const pair of n.items)
+            items.push({ key: fromDocument(pair.key), value: fromDocument(pair.value) });
+        return { kind: 'map', items, range, anchor };
+    }
+    if ((0,dist/* isSeq */.oP)(n)) {
+        const items = [];
+        for (const item of n.items)
+            items.push(fromDocument(item));
+        return { kind: 'seq', items, range, anchor };
+    }
+    if ((0,dist/* isAlias */.Vj)(n))
+        return { kind: 'alias', source: n.source, range, anchor: undefined };
+    return null;
+}
+/** Thrown (and caught by `composeFast`) when the tokens are outside what the fast path reads. */
+class GiveUp {
+}
+const GIVE_UP = new GiveUp();
+function giveUp() {
+    throw GIVE_UP;
+}
+/** The core schema's tags that resolve plain scalars, in the order `yaml` tries them. */
+const PLAIN_TAGS = new dist/* Schema */.Sj({}).tags.filter((t) => t.default === true && !t.collection && t.test !== undefined);
+const RESOLVE_OPTIONS = { intAsBigInt: false };
+/**
+ * Whether a plain scalar might be anything but a string in the core schema: empty, or starting
+ * with a character some non-string tag accepts first (~, n, N, t, T, f, F, a digit, + - or .).
+ */
+function mayBeTyped(s) {
+    if (s.length === 0)
+        return true;
+    const c = s.charCodeAt(0);
+    return ((c >= 48 && c <= 57) || // 0-9
+        c === 126 || // ~
+        c === 43 || // +
+        c === 45 || // -
+        c === 46 || // .
+        c === 110 || // n
+        c === 78 || // N
+        c === 116 || // t
+        c === 84 || // T
+        c === 102 || // f
+        c === 70 // F
+    );
+}
+function resolvePlain(s) {
+    if (!mayBeTyped(s))
+        return s;
+    for (const tag of PLAIN_TAGS) {
+        if (tag.test.test(s)) {
+            const v = tag.resolve(s, giveUp, RESOLVE_OPTIONS);
+            const value = (0,dist/* isScalar */.jn)(v) ? v.value : v;
+            if (value === null ||
+                typeof value === 'string' ||
+                typeof value === 'number' ||
+                typeof value === 'boolean')
+                return value;
+            giveUp();
+        }
+    }
+    return s;
+}
+function onScalarError() {
+    giveUp();
+}
+/**
+ * Reads the tokens before a node: spaces (no tabs), newlines, comments that follow white space,
+ * at most one `indicator`, and an anchor after it when `anchors` allows. Anything else gives up.
+ */
+function props(tokens, indicator, offset, startOnNewline, anchors, next, flow = false) {
+    let hasSpace = startOnNewline;
+    let hasNewline = false;
+    let hasComment = false;
+    let reqSpace = false;
+    let found = null;
+    let anchor = null;
+    let comma = null;
+    let newlineAfterAnchor = false;
+    if (tokens !== undefined) {
+        for (let i = 0; i < tokens.length; i++) {
+            const t = tokens[i];
+            const type = t.type;
+            if (reqSpace) {
+                if (type !== 'space' && type !== 'newline' && type !== 'comma')
+                    giveUp();
+                reqSpace = false;
+            }
+            if (type === 'space') {
+                if (t.source.includes('\t'))
+                    giveUp();
+                hasSpace = true;
+            }
+            else if (type === 'newline') {
+                hasSpace = true;
+                hasNewline = true;
+                if (anchor !== null)
+                    newlineAfterAnchor = true;
+            }
+            else if (type === 'comment') {
+                if (!hasSpace)
+                    giveUp();
+                hasComment = true;
+            }
+            else if (type === indicator) {
+                if (found !== null || anchor !== null)
+                    giveUp();
+                found = t;
+                hasSpace = false;
+            }
+            else if (type === 'anchor') {
+                if (!anchors || anchor !== null)
+                    giveUp();
+                const s = t.source;
+                if (s.length < 2 || s.endsWith(':'))
+                    giveUp();
+                anchor = t;
+                hasSpace = false;
+                reqSpace = true;
+            }
+            else if (type === 'comma' && flow) {
+                if (comma !== null)
+                    giveUp();
+                comma = t;
+                hasSpace = false;
+            }
+            else {
+                giveUp();
+            }
+        }
+    }
+    const last = tokens !== undefined && tokens.length > 0 ? tokens[tokens.length - 1] : undefined;
+    const end = last !== undefined ? last.offset + last.source.length : offset;
+    if (reqSpace &&
+        next !== undefined &&
+        next.type !== 'space' &&
+        next.type !== 'newline' &&
+        next.type !== 'comma' &&
+        (next.type !== 'scalar' || next.source !== ''))
+        giveUp();
+    return {
+        found,
+        anchor,
+        comma,
+        hasNewline,
+        newlineAfterAnchor,
+        hasComment,
+        end,
+        start: anchor !== null ? anchor.offset : end
+    };
+}
+/**
+ * The tokens after a value: spaces, newlines and comments (after white space, unless `reqSpace` is
+ * false, as at the end of a document).
+ */
+function endOf(end, offset, reqSpace = true) {
+    if (end === undefined)
+        return offset;
+    let hasSpace = false;
+    for (let i = 0; i < end.length; i++) {
+        const t = end[i];
+        if (t.type === 'space' || t.type === 'newline')
+            hasSpace = true;
+        else if (t.type === 'comment') {
+            if (reqSpace && !hasSpace)
+                giveUp();
+        }
+        else
+            giveUp();
+        offset += t.source.length;
+    }
+    return offset;
+}
+/** Where `yaml` puts an empty value: after the last token before it that is not a space or comment. */
+function emptyPosition(offset, before) {
+    if (before === undefined)
+        return offset;
+    for (let i = before.length - 1; i >= 0; --i) {
+        const t = before[i];
+        if (t.type === 'space' || t.type === 'comment' || t.type === 'newline') {
+            offset -= t.source.length;
+            continue;
+        }
+        for (let j = i + 1; j < before.length && before[j].type === 'space'; j++)
+            offset += before[j].source.length;
+        break;
+    }
+    return offset;
+}
+class FastComposer {
+    maxDepth;
+    depth = 0;
+    constructor(maxDepth) {
+        this.maxDepth = maxDepth;
+    }
+    empty(offset, before, p) {
+        const at = emptyPosition(offset, before);
+        return {
+            kind: 'scalar',
+            value: null,
+            style: 'PLAIN',
+            range: [at, at, p.hasComment ? p.end : at],
+            anchor: p.anchor !== null ? p.anchor.source.substring(1) : undefined
+        };
+    }
+    node(token, anchor) {
+        switch (token.type) {
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+            case 'block-scalar': {
+                const r = dist/* CST */.DB.resolveAsScalar(token, true, onScalarError);
+                if (r === null)
+                    giveUp();
+                const style = r.type;
+                return {
+                    kind: 'scalar',
+                    value: token.type === 'scalar' ? resolvePlain(r.value) : r.value,
+                    style,
+                    range: [r.range[0], r.range[1], r.range[2]],
+                    anchor: anchor !== null ? anchor.source.substring(1) : undefined
+                };
+            }
+            case 'alias': {
+                if (anchor !== null)
+                    giveUp();
+                const s = token.source;
+                if (s.length < 2 || s.endsWith(':'))
+                    giveUp();
+                const valueEnd = token.offset + s.length;
+                return {
+                    kind: 'alias',
+                    source: s.substring(1),
+                    range: [token.offset, valueEnd, endOf(token.end, valueEnd)],
+                    anchor: undefined
+                };
+            }
+            case 'block-map':
+            case 'block-seq':
+            case 'flow-collection': {
+                if (++this.depth > this.maxDepth)
+                    giveUp();
+                const node = token.type === 'block-map'
+                    ? this.blockMap(token)
+                    : token.type === 'block-seq'
+                        ? this.blockSeq(token)
+                        : this.flow(token);
+                this.depth--;
+                if (anchor !== null)
+                    node.anchor = anchor.source.substring(1);
+                return node;
+            }
+            default:
+                return giveUp();
+        }
+    }
+    /** A value after its props; a block list after an anchor needs a newline between them. */
+    value(token, p) {
+        if (p.anchor !== null && token.type === 'block-seq' && !p.newlineAfterAnchor)
+            giveUp();
+        return this.node(token, p.anchor);
+    }
+    blockMap(bm) {
+        const items = [];
+        let offset = bm.offset;
+        let commentEnd = null;
+        for (const item of bm.items) {
+            const { start, key, sep, value } = item;
+            const kp = props(start, 'explicit-key-ind', offset, true, false, key ?? sep?.[0]);
+            if (kp.found !== null)
+                giveUp();
+            if (!key) {
+                // Only comments (or nothing) before the end of the mapping; a key-less entry gives up.
+                if (sep !== undefined || value !== undefined)
+                    giveUp();
+                commentEnd = kp.end;
+                continue;
+            }
+            if (key.type !== 'scalar' &&
+                key.type !== 'single-quoted-scalar' &&
+                key.type !== 'double-quoted-scalar')
+                giveUp();
+            if (key.indent !== bm.indent)
+                giveUp();
+            if (key.source.includes('\n'))
+                giveUp();
+            if (key.end !== undefined)
+                for (const t of key.end)
+                    if (t.type === 'newline')
+                        giveUp();
+            const keyNode = this.node(key, null);
+            if (sep === undefined)
+                giveUp();
+            const vp = props(sep, 'map-value-ind', keyNode.range[2], false, true, value);
+            if (vp.found === null)
+                giveUp();
+            if (value !== undefined && value.type === 'block-map' && !vp.hasNewline)
+                giveUp();
+            if (kp.start < vp.found.offset - 1024)
+                giveUp();
+            const valueNode = value !== undefined ? this.value(value, vp) : this.empty(vp.end, sep, vp);
+            offset = valueNode.range[2];
+            items.push({ key: keyNode, value: valueNode });
+        }
+        if (commentEnd !== null && commentEnd < offset)
+            giveUp();
+        return {
+            kind: 'map',
+            items,
+            range: [bm.offset, offset, commentEnd ?? offset],
+            anchor: undefined
+        };
+    }
+    blockSeq(bs) {
+        const items = [];
+        let offset = bs.offset;
+        let commentEnd = null;
+        for (const { start, value } of bs.items) {
+            const p = props(start, 'seq-item-ind', offset, true, true, value);
+            if (p.found === null) {
+                if (p.anchor !== null || value !== undefined)
+                    giveUp();
+                commentEnd = p.end;
+                continue;
+            }
+            const node = value !== undefined ? this.value(value, p) : this.empty(p.end, start, p);
+            offset = node.range[2];
+            items.push(node);
+        }
+        return {
+            kind: 'seq',
+            items,
+            range: [bs.offset, offset, commentEnd ?? offset],
+            anchor: undefined
+        };
+    }
+    flow(fc) {
+        const isMap = fc.start.source === '{';
+        const pairs = [];
+        const values = [];
+        let offset = fc.offset + fc.start.source.length;
+        const n = fc.items.length;
+        for (let i = 0; i < n; i++) {
+            const { start, key, sep, value } = fc.items[i];
+            const p = props(start, 'explicit-key-ind', offset, false, false, key ?? sep?.[0], true);
+            if (p.found !== null)
+                giveUp();
+            if (!key && !sep && !value) {
+                // An empty item is only allowed last, after a comma (`[a, b,]`).
+                if (i === 0 || i < n - 1)
+                    giveUp();
+                if (p.comma === null)
+                    giveUp();
+                offset = p.end;
+                continue;
+            }
+            if ((i === 0) !== (p.comma === null))
+                giveUp();
+            if (!isMap) {
+                if (key || sep || value === undefined)
+                    giveUp();
+                if (value.type === 'block-map' || value.type === 'block-seq')
+                    giveUp();
+                const node = this.node(value, null);
+                values.push(node);
+                offset = node.range[2];
+                continue;
+            }
+            if (!key || sep === undefined || value === undefined)
+                giveUp();
+            if (key.type !== 'scalar' &&
+                key.type !== 'single-quoted-scalar' &&
+                key.type !== 'double-quoted-scalar')
+                giveUp();
+            if (value.type === 'block-map' || value.type === 'block-seq')
+                giveUp();
+            const keyNode = this.node(key, null);
+            const vp = props(sep, 'map-value-ind', keyNode.range[2], false, false, value, true);
+            if (vp.found === null || vp.comma !== null)
+                giveUp();
+            const valueNode = this.node(value, null);
+            pairs.push({ key: keyNode, value: valueNode });
+            offset = valueNode.range[2];
+        }
+        const close = isMap ? '}' : ']';
+        const end = fc.end;
+        if (end.length === 0 || end[0].source !== close)
+            giveUp();
+        const cePos = end[0].offset + 1;
+        const range = [fc.offset, cePos, end.length > 1 ? endOf(end.slice(1), cePos) : cePos];
+        return isMap
+            ? { kind: 'map', items: pairs, range, anchor: undefined }
+            : { kind: 'seq', items: values, range, anchor: undefined };
+    }
+    document(doc) {
+        const p = props(doc.start, 'doc-start', doc.offset, true, false, doc.value ?? doc.end?.[0]);
+        const value = doc.value;
+        if (value === undefined)
+            giveUp();
+        if (p.found !== null &&
+            (value.type === 'block-map' || value.type === 'block-seq') &&
+            !p.hasNewline)
+            giveUp();
+        const node = this.node(value, null);
+        endOf(doc.end, node.range[2], false);
+        return node;
+    }
+}
+/**
+ * The tree of a stream of tokens holding one document with content, or `undefined` when the tokens
+ * hold anything the fast path does not read (then `yaml`'s composer decides, with its messages).
+ */
+function composeFast(tokens, maxDepth) {
+    let doc;
+    for (const t of tokens) {
+        switch (t.type) {
+            case 'document':
+                if (doc !== undefined)
+                    return undefined;
+                doc = t;
+                break;
+            case 'comment':
+            case 'newline':
+            case 'space':
+            case 'byte-order-mark':
+                break;
+            default:
+                return undefined;
+        }
+    }
+    if (doc === undefined)
+        return undefined;
+    try {
+        return new FastComposer(maxDepth).document(doc);
+    }
+    catch (err) {
+        if (err === GIVE_UP)
+            return undefined;
+        throw err;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/workflow/parse.ts
@@ -17630,6 +18121,8 @@ function scalarText(node) {
 
 
 
+
+const mapGetOf = (map, key) => map === undefined ? undefined : mapGet(map, key);
 const DEFAULT_LIMITS = {
     maxBytes: 2 * 1024 * 1024,
     maxAliases: 1000,
@@ -17856,9 +18349,9 @@ class Parser {
             return undefined;
         }
         const range = this.ctx.range(e.value);
-        const node = e.value;
+        const style = e.value.style;
         let lines;
-        if (node.type === dist/* Scalar */.X5.BLOCK_LITERAL) {
+        if (style === 'BLOCK_LITERAL') {
             // A literal block keeps every line: content line i is on the line after the indicator, plus i.
             lines = [Math.min(range.line + 1, range.endLine)];
             for (let at = text.indexOf('\n'), i = 1; at >= 0; at = text.indexOf('\n', at + 1), i++)
@@ -17866,7 +18359,7 @@ class Parser {
         }
         else {
             // Folded and flow scalars join source lines (and a quoted `\n` splits one): find each line.
-            const first = node.type === dist/* Scalar */.X5.BLOCK_FOLDED ? range.line + 1 : range.line;
+            const first = style === 'BLOCK_FOLDED' ? range.line + 1 : range.line;
             lines = locateLines(text.split('\n'), this.ctx.text, this.ctx.lineCounter, first, range.endLine);
         }
         return { text, range, lines };
@@ -17882,11 +18375,11 @@ class Parser {
             return;
         }
         // Problems point where a step is written in the list: at an alias (`- *x`) rather than its anchor.
-        const listAlias = (0,dist/* isAlias */.Vj)(e.pair.value) ? e.pair.value : undefined;
+        const listAlias = e.pair.value?.kind === 'alias' ? e.pair.value : undefined;
         let localIndex = 0;
         for (const item of seq.items) {
             const node = this.ctx.deref(item);
-            const written = (0,dist/* isAlias */.Vj)(item) ? item : node;
+            const written = item?.kind === 'alias' ? item : node;
             const index = localIndex++;
             if (out.length >= this.limits.maxSteps) {
                 this.tooManySteps(jobLabel, this.ctx.range(listAlias ?? written), out);
@@ -17897,7 +18390,7 @@ class Parser {
                 this.problem(`step ${index + 1} of ${jobLabel} must be a mapping, not ${yaml_nodes_describe(node)}`, this.ctx.range(written));
                 continue;
             }
-            if (map.has('parallel')) {
+            if (mapHas(map, 'parallel')) {
                 this.parallel(map, index, jobLabel, inherited, out);
                 continue;
             }
@@ -17922,7 +18415,7 @@ class Parser {
         for (const item of seq.items) {
             const node = this.ctx.deref(item);
             const child = asMap(node);
-            if (!child || child.has('parallel')) {
+            if (!child || mapHas(child, 'parallel')) {
                 this.problem(`a step in the parallel block of step ${localIndex + 1} of ${jobLabel} must be a mapping of one step, not ${child ? 'another parallel block' : yaml_nodes_describe(node)}`, this.ctx.range(node));
                 continue;
             }
@@ -18170,10 +18663,9 @@ class Parser {
             needs,
             env,
             environment: environment
-                ? (scalarText(environment.value) ??
-                    scalarText(asMap(environment.value)?.get('name', true)))
+                ? (scalarText(environment.value) ?? scalarText(mapGetOf(asMap(environment.value), 'name')))
                 : undefined,
-            hasMatrix: strategy !== undefined && strategy.has('matrix'),
+            hasMatrix: strategy !== undefined && mapHas(strategy, 'matrix'),
             strategy: get('strategy') ? true : undefined,
             container: get('container') ? true : undefined,
             services: get('services') ? true : undefined,
@@ -18251,8 +18743,8 @@ class Parser {
         return wf;
     }
     callInputs(on) {
-        const call = asMap(asMap(on?.value)?.get('workflow_call', true));
-        const inputs = asMap(call?.get('inputs', true));
+        const call = asMap(mapGetOf(asMap(on?.value), 'workflow_call'));
+        const inputs = asMap(mapGetOf(call, 'inputs'));
         return inputs ? entries(this.ctx, inputs).map((x) => x.key) : [];
     }
     composite(root) {
@@ -18260,7 +18752,7 @@ class Parser {
         this.unknownKeys(es, ACTION_KEYS, 'the action');
         const get = (k) => es.find((x) => x.key === k);
         const runs = asMap(get('runs')?.value);
-        const using = runs ? scalarText(runs.get('using', true)) : undefined;
+        const using = runs ? scalarText(mapGet(runs, 'using')) : undefined;
         const inputsMap = asMap(get('inputs')?.value);
         const wf = {
             file: this.ctx.file,
@@ -18510,6 +19002,43 @@ function withLines(r, lines) {
 function tooDeep(path, limits, line = 1, column = 1) {
     return problemFinding(path, `collections are nested more than ${limits.maxDepth} levels deep (limit maxDepth); the file was not parsed`, line, column);
 }
+const MAX_ERRORS = 5;
+/**
+ * The general path: `yaml`'s composer reads the tokens `composeFast` did not, with its own error
+ * messages. Either the file is done (errors, nothing to model) or its first document's tree.
+ */
+function general(path, tokens, lineCounter, limits, findings) {
+    // uniqueKeys is off: yaml's check compares each key with every earlier one (quadratic in the
+    // size of a mapping); `inspect` finds duplicates with a set instead.
+    const composer = new dist/* Composer */.Dk({ uniqueKeys: false, prettyErrors: false, strict: true });
+    const docs = [...composer.compose(tokens)];
+    if (docs.length === 0) {
+        findings.push(problemFinding(path, 'the file has no YAML content (it is empty or only comments): a workflow needs `on:` and `jobs:`', 1, 1, INVALID_WORKFLOW));
+        return { done: true, findings };
+    }
+    const doc = docs[0];
+    const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');
+    if (exhausted) {
+        // yaml ran out of stack on nesting deeper than the pre-scan could see (block indentation).
+        const pos = lineCounter.linePos(exhausted.pos[0]);
+        return { done: true, findings: [tooDeep(path, limits, pos.line, pos.col)] };
+    }
+    for (const err of doc.errors.slice(0, MAX_ERRORS)) {
+        const pos = lineCounter.linePos(err.pos[0]);
+        findings.push(problemFinding(path, `invalid YAML: ${truncate(firstLine(err.message), 160)}`, pos.line, pos.col));
+    }
+    if (doc.errors.length > MAX_ERRORS) {
+        const last = findings[findings.length - 1];
+        last.message += ` (and ${doc.errors.length - MAX_ERRORS} more YAML errors after it)`;
+    }
+    if (docs.length > 1) {
+        const second = docs[1].range ? lineCounter.linePos(docs[1].range[0]) : { line: 1, col: 1 };
+        findings.push(problemFinding(path, `the file holds ${docs.length} YAML documents; only the first is read`, second.line, second.col, INVALID_WORKFLOW));
+    }
+    if (doc.errors.length > 0)
+        return { done: true, findings };
+    return { done: false, contents: fromDocument(doc.contents) };
+}
 function load(path, text, limits) {
     const findings = [];
     const size = text.length > limits.maxBytes ? text.length : Buffer.byteLength(text, 'utf8');
@@ -18525,16 +19054,18 @@ function load(path, text, limits) {
         return { findings: [tooDeep(path, limits)], lines };
     }
     const lineCounter = new dist/* LineCounter */.HN();
-    let docs;
+    let contents;
     try {
-        // uniqueKeys is off: yaml's check compares each key with every earlier one (quadratic in the
-        // size of a mapping); `inspect` finds duplicates with a set instead.
-        docs = (0,dist/* parseAllDocuments */.hR)(text, {
-            lineCounter,
-            uniqueKeys: false,
-            prettyErrors: false,
-            strict: true
-        });
+        const tokens = [...new dist/* Parser */.iX(lineCounter.addNewLine).parse(text)];
+        const fast = composeFast(tokens, limits.maxDepth);
+        if (fast !== undefined)
+            contents = fast;
+        else {
+            const slow = general(path, tokens, lineCounter, limits, findings);
+            if (slow.done)
+                return { findings: slow.findings, lines };
+            contents = slow.contents;
+        }
     }
     catch (err) {
         return {
@@ -18542,54 +19073,22 @@ function load(path, text, limits) {
             lines
         };
     }
-    if (!Array.isArray(docs))
-        docs = [docs];
-    if (docs.length === 0) {
-        return {
-            findings: [
-                problemFinding(path, 'the file has no YAML content (it is empty or only comments): a workflow needs `on:` and `jobs:`', 1, 1, INVALID_WORKFLOW)
-            ],
-            lines
-        };
-    }
-    const doc = docs[0];
-    const MAX_ERRORS = 5;
-    const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');
-    if (exhausted) {
-        // yaml ran out of stack on nesting deeper than the pre-scan could see (block indentation).
-        const pos = lineCounter.linePos(exhausted.pos[0]);
-        return { findings: [tooDeep(path, limits, pos.line, pos.col)], lines };
-    }
-    for (const err of doc.errors.slice(0, MAX_ERRORS)) {
-        const pos = lineCounter.linePos(err.pos[0]);
-        findings.push(problemFinding(path, `invalid YAML: ${truncate(firstLine(err.message), 160)}`, pos.line, pos.col));
-    }
-    if (doc.errors.length > MAX_ERRORS) {
-        const last = findings[findings.length - 1];
-        last.message += ` (and ${doc.errors.length - MAX_ERRORS} more YAML errors after it)`;
-    }
-    if (docs.length > 1) {
-        const second = docs[1].range ? lineCounter.linePos(docs[1].range[0]) : { line: 1, col: 1 };
-        findings.push(problemFinding(path, `the file holds ${docs.length} YAML documents; only the first is read`, second.line, second.col, INVALID_WORKFLOW));
-    }
-    if (doc.errors.length > 0)
-        return { findings, lines };
-    const seen = inspect(doc, limits.maxDepth);
+    const seen = inspect(contents, limits.maxDepth);
     if (seen.tooDeep) {
-        const pos = lineCounter.linePos(seen.tooDeep.range?.[0] ?? 0);
+        const pos = lineCounter.linePos(seen.tooDeep.range[0]);
         return { findings: [tooDeep(path, limits, pos.line, pos.col)], lines };
     }
     for (const dup of seen.duplicates.slice(0, MAX_ERRORS)) {
-        const pos = lineCounter.linePos(dup.key.range?.[0] ?? 0);
-        const first = lineCounter.linePos(dup.first.range?.[0] ?? 0);
+        const pos = lineCounter.linePos(dup.key.range[0]);
+        const first = lineCounter.linePos(dup.first.range[0]);
         findings.push(problemFinding(path, `duplicate key \`${truncate(dup.text, 60)}\` (first at line ${first.line}); the first one is used`, pos.line, pos.col));
     }
     if (seen.duplicates.length > MAX_ERRORS) {
         const last = findings[findings.length - 1];
         last.message += ` (and ${seen.duplicates.length - MAX_ERRORS} more duplicate keys after it)`;
     }
-    const ctx = new NodeContext(path, text, doc, lineCounter, seen.aliases, limits.maxAliases, limits.maxNodes);
-    const rootNode = ctx.deref(doc.contents);
+    const ctx = new NodeContext(path, text, lineCounter, seen.aliases, limits.maxAliases, limits.maxNodes);
+    const rootNode = ctx.deref(contents);
     const root = asMap(rootNode);
     if (!root) {
         if (kindOf(rootNode) === 'null') {
@@ -18661,7 +19160,7 @@ function memoized(readFile) {
 }
 /** Whether a parsed mapping looks like a composite (or other) action file rather than a workflow. */
 function isActionFile(path, root) {
-    return /(^|\/)action\.ya?ml$/.test(path) || (root.has('runs') && !root.has('jobs'));
+    return /(^|\/)action\.ya?ml$/.test(path) || (mapHas(root, 'runs') && !mapHas(root, 'jobs'));
 }
 /**
  * Parses one workflow or action file. `readFile` reads other files of the same repository (for local
@@ -18683,7 +19182,7 @@ function parseWorkflow(file, readFile, options = {}) {
         }
         return withLines({ ...built }, loaded.lines);
     }
-    if (!root.has('jobs') && !root.has('on')) {
+    if (!mapHas(root, 'jobs') && !mapHas(root, 'on')) {
         return withLines({
             findings: loaded.findings,
             skipped: 'not a workflow or an action (no `on:`, `jobs:` or `runs:`)'
@@ -31515,13 +32014,13 @@ var visit = __nccwpck_require__(204);
 
 
 
-__webpack_unused_export__ = composer.Composer;
+exports.Dk = composer.Composer;
 __webpack_unused_export__ = Document.Document;
-__webpack_unused_export__ = Schema.Schema;
+exports.Sj = Schema.Schema;
 __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
-exports.x1 = Alias.Alias;
+__webpack_unused_export__ = Alias.Alias;
 exports.Vj = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
@@ -31531,15 +32030,15 @@ exports.tO = identity.isPair;
 exports.jn = identity.isScalar;
 exports.oP = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
-exports.X5 = Scalar.Scalar;
+__webpack_unused_export__ = Scalar.Scalar;
 __webpack_unused_export__ = YAMLMap.YAMLMap;
 __webpack_unused_export__ = YAMLSeq.YAMLSeq;
-__webpack_unused_export__ = cst;
+exports.DB = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
-__webpack_unused_export__ = parser.Parser;
+exports.iX = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
-exports.hR = publicApi.parseAllDocuments;
+__webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;

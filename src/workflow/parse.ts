@@ -3,8 +3,8 @@
  * finding can point at. Bad input never throws: it becomes a finding with its line, and the model
  * keeps whatever could be read. Local composite actions (`uses: ./path`) are expanded in place.
  */
-import { isAlias, LineCounter, parseAllDocuments, Scalar as YScalar } from 'yaml'
-import type { Document, Node, YAMLMap } from 'yaml'
+import { Composer, LineCounter, Parser as YamlParser } from 'yaml'
+import type { CST, Document } from 'yaml'
 import type { FileRange, Finding, Severity, SourceFile } from '../types.js'
 import type {
   FileReader,
@@ -31,6 +31,14 @@ import {
   scalarText,
   type Entry
 } from './yaml-nodes.js'
+import { composeFast, fromDocument, mapGet, mapHas } from './yaml-tree.js'
+import type { YMap, YNode } from './yaml-tree.js'
+
+type Node = YNode
+type YAMLMap = YMap
+
+const mapGetOf = (map: YMap | undefined, key: string): YNode | null | undefined =>
+  map === undefined ? undefined : mapGet(map, key)
 
 export interface ParseLimits {
   /** Files larger than this are not parsed. */
@@ -317,16 +325,16 @@ class Parser {
       return undefined
     }
     const range = this.ctx.range(e.value)
-    const node = e.value as YScalar
+    const style = (e.value as Node & { kind: 'scalar' }).style
     let lines: number[]
-    if (node.type === YScalar.BLOCK_LITERAL) {
+    if (style === 'BLOCK_LITERAL') {
       // A literal block keeps every line: content line i is on the line after the indicator, plus i.
       lines = [Math.min(range.line + 1, range.endLine)]
       for (let at = text.indexOf('\n'), i = 1; at >= 0; at = text.indexOf('\n', at + 1), i++)
         lines.push(Math.min(range.line + 1 + i, range.endLine))
     } else {
       // Folded and flow scalars join source lines (and a quoted `\n` splits one): find each line.
-      const first = node.type === YScalar.BLOCK_FOLDED ? range.line + 1 : range.line
+      const first = style === 'BLOCK_FOLDED' ? range.line + 1 : range.line
       lines = locateLines(
         text.split('\n'),
         this.ctx.text,
@@ -358,11 +366,11 @@ class Parser {
       return
     }
     // Problems point where a step is written in the list: at an alias (`- *x`) rather than its anchor.
-    const listAlias = isAlias(e.pair.value) ? (e.pair.value as Node) : undefined
+    const listAlias = e.pair.value?.kind === 'alias' ? e.pair.value : undefined
     let localIndex = 0
     for (const item of seq.items) {
       const node = this.ctx.deref(item)
-      const written = isAlias(item) ? (item as Node) : node
+      const written = item?.kind === 'alias' ? item : node
       const index = localIndex++
       if (out.length >= this.limits.maxSteps) {
         this.tooManySteps(jobLabel, this.ctx.range(listAlias ?? written), out)
@@ -376,7 +384,7 @@ class Parser {
         )
         continue
       }
-      if (map.has('parallel')) {
+      if (mapHas(map, 'parallel')) {
         this.parallel(map, index, jobLabel, inherited, out)
         continue
       }
@@ -411,7 +419,7 @@ class Parser {
     for (const item of seq.items) {
       const node = this.ctx.deref(item)
       const child = asMap(node)
-      if (!child || child.has('parallel')) {
+      if (!child || mapHas(child, 'parallel')) {
         this.problem(
           `a step in the parallel block of step ${localIndex + 1} of ${jobLabel} must be a mapping of one step, not ${child ? 'another parallel block' : describe(node)}`,
           this.ctx.range(node)
@@ -701,10 +709,9 @@ class Parser {
       needs,
       env,
       environment: environment
-        ? (scalarText(environment.value) ??
-          scalarText(asMap(environment.value)?.get('name', true) as Node))
+        ? (scalarText(environment.value) ?? scalarText(mapGetOf(asMap(environment.value), 'name')))
         : undefined,
-      hasMatrix: strategy !== undefined && strategy.has('matrix'),
+      hasMatrix: strategy !== undefined && mapHas(strategy, 'matrix'),
       strategy: get('strategy') ? true : undefined,
       container: get('container') ? true : undefined,
       services: get('services') ? true : undefined,
@@ -789,8 +796,8 @@ class Parser {
   }
 
   callInputs(on: Entry | undefined): string[] {
-    const call = asMap(asMap(on?.value)?.get('workflow_call', true) as Node | undefined)
-    const inputs = asMap(call?.get('inputs', true) as Node | undefined)
+    const call = asMap(mapGetOf(asMap(on?.value), 'workflow_call'))
+    const inputs = asMap(mapGetOf(call, 'inputs'))
     return inputs ? entries(this.ctx, inputs).map((x) => x.key) : []
   }
 
@@ -799,7 +806,7 @@ class Parser {
     this.unknownKeys(es, ACTION_KEYS, 'the action')
     const get = (k: string) => es.find((x) => x.key === k)
     const runs = asMap(get('runs')?.value)
-    const using = runs ? scalarText(runs.get('using', true) as Node) : undefined
+    const using = runs ? scalarText(mapGet(runs, 'using')) : undefined
     const inputsMap = asMap(get('inputs')?.value)
     const wf: Workflow = {
       file: this.ctx.file,
@@ -1058,59 +1065,41 @@ function tooDeep(path: string, limits: ParseLimits, line = 1, column = 1): Findi
   )
 }
 
-function load(path: string, text: string, limits: ParseLimits): Loaded {
-  const findings: Finding[] = []
-  const size = text.length > limits.maxBytes ? text.length : Buffer.byteLength(text, 'utf8')
-  if (size > limits.maxBytes) {
-    return {
-      findings,
-      lines: NO_LINES,
-      skipped: `larger than the ${Math.round(limits.maxBytes / 1024)} KiB limit for one file (limit maxBytes): ${Math.round(size / 1024)} KiB`
-    }
-  }
-  const lines = lazyLines(text)
-  if (nestingDepth(text, limits.maxDepth) > limits.maxDepth) {
-    return { findings: [tooDeep(path, limits)], lines }
-  }
-  const lineCounter = new LineCounter()
-  let docs: Document.Parsed[]
-  try {
-    // uniqueKeys is off: yaml's check compares each key with every earlier one (quadratic in the
-    // size of a mapping); `inspect` finds duplicates with a set instead.
-    docs = parseAllDocuments(text, {
-      lineCounter,
-      uniqueKeys: false,
-      prettyErrors: false,
-      strict: true
-    }) as Document.Parsed[]
-  } catch (err) {
-    return {
-      findings: [problemFinding(path, `could not be parsed as YAML: ${(err as Error).message}`)],
-      lines
-    }
-  }
-  if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed]
+const MAX_ERRORS = 5
+
+/**
+ * The general path: `yaml`'s composer reads the tokens `composeFast` did not, with its own error
+ * messages. Either the file is done (errors, nothing to model) or its first document's tree.
+ */
+function general(
+  path: string,
+  tokens: CST.Token[],
+  lineCounter: LineCounter,
+  limits: ParseLimits,
+  findings: Finding[]
+): { done: true; findings: Finding[] } | { done: false; contents: YNode | null } {
+  // uniqueKeys is off: yaml's check compares each key with every earlier one (quadratic in the
+  // size of a mapping); `inspect` finds duplicates with a set instead.
+  const composer = new Composer({ uniqueKeys: false, prettyErrors: false, strict: true })
+  const docs = [...composer.compose(tokens)] as Document.Parsed[]
   if (docs.length === 0) {
-    return {
-      findings: [
-        problemFinding(
-          path,
-          'the file has no YAML content (it is empty or only comments): a workflow needs `on:` and `jobs:`',
-          1,
-          1,
-          INVALID_WORKFLOW
-        )
-      ],
-      lines
-    }
+    findings.push(
+      problemFinding(
+        path,
+        'the file has no YAML content (it is empty or only comments): a workflow needs `on:` and `jobs:`',
+        1,
+        1,
+        INVALID_WORKFLOW
+      )
+    )
+    return { done: true, findings }
   }
   const doc = docs[0]
-  const MAX_ERRORS = 5
   const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION')
   if (exhausted) {
     // yaml ran out of stack on nesting deeper than the pre-scan could see (block indentation).
     const pos = lineCounter.linePos(exhausted.pos[0])
-    return { findings: [tooDeep(path, limits, pos.line, pos.col)], lines }
+    return { done: true, findings: [tooDeep(path, limits, pos.line, pos.col)] }
   }
   for (const err of doc.errors.slice(0, MAX_ERRORS)) {
     const pos = lineCounter.linePos(err.pos[0])
@@ -1139,15 +1128,49 @@ function load(path: string, text: string, limits: ParseLimits): Loaded {
       )
     )
   }
-  if (doc.errors.length > 0) return { findings, lines }
-  const seen = inspect(doc, limits.maxDepth)
+  if (doc.errors.length > 0) return { done: true, findings }
+  return { done: false, contents: fromDocument(doc.contents) }
+}
+
+function load(path: string, text: string, limits: ParseLimits): Loaded {
+  const findings: Finding[] = []
+  const size = text.length > limits.maxBytes ? text.length : Buffer.byteLength(text, 'utf8')
+  if (size > limits.maxBytes) {
+    return {
+      findings,
+      lines: NO_LINES,
+      skipped: `larger than the ${Math.round(limits.maxBytes / 1024)} KiB limit for one file (limit maxBytes): ${Math.round(size / 1024)} KiB`
+    }
+  }
+  const lines = lazyLines(text)
+  if (nestingDepth(text, limits.maxDepth) > limits.maxDepth) {
+    return { findings: [tooDeep(path, limits)], lines }
+  }
+  const lineCounter = new LineCounter()
+  let contents: YNode | null
+  try {
+    const tokens = [...new YamlParser(lineCounter.addNewLine).parse(text)]
+    const fast = composeFast(tokens, limits.maxDepth)
+    if (fast !== undefined) contents = fast
+    else {
+      const slow = general(path, tokens, lineCounter, limits, findings)
+      if (slow.done) return { findings: slow.findings, lines }
+      contents = slow.contents
+    }
+  } catch (err) {
+    return {
+      findings: [problemFinding(path, `could not be parsed as YAML: ${(err as Error).message}`)],
+      lines
+    }
+  }
+  const seen = inspect(contents, limits.maxDepth)
   if (seen.tooDeep) {
-    const pos = lineCounter.linePos(seen.tooDeep.range?.[0] ?? 0)
+    const pos = lineCounter.linePos(seen.tooDeep.range[0])
     return { findings: [tooDeep(path, limits, pos.line, pos.col)], lines }
   }
   for (const dup of seen.duplicates.slice(0, MAX_ERRORS)) {
-    const pos = lineCounter.linePos(dup.key.range?.[0] ?? 0)
-    const first = lineCounter.linePos(dup.first.range?.[0] ?? 0)
+    const pos = lineCounter.linePos(dup.key.range[0])
+    const first = lineCounter.linePos(dup.first.range[0])
     findings.push(
       problemFinding(
         path,
@@ -1164,13 +1187,12 @@ function load(path: string, text: string, limits: ParseLimits): Loaded {
   const ctx = new NodeContext(
     path,
     text,
-    doc,
     lineCounter,
     seen.aliases,
     limits.maxAliases,
     limits.maxNodes
   )
-  const rootNode = ctx.deref(doc.contents)
+  const rootNode = ctx.deref(contents)
   const root = asMap(rootNode)
   if (!root) {
     if (kindOf(rootNode) === 'null') {
@@ -1277,7 +1299,7 @@ function memoized(readFile: FileReader): FileReader {
 
 /** Whether a parsed mapping looks like a composite (or other) action file rather than a workflow. */
 function isActionFile(path: string, root: YAMLMap): boolean {
-  return /(^|\/)action\.ya?ml$/.test(path) || (root.has('runs') && !root.has('jobs'))
+  return /(^|\/)action\.ya?ml$/.test(path) || (mapHas(root, 'runs') && !mapHas(root, 'jobs'))
 }
 
 /**
@@ -1307,7 +1329,7 @@ export function parseWorkflow(
     }
     return withLines({ ...built }, loaded.lines)
   }
-  if (!root.has('jobs') && !root.has('on')) {
+  if (!mapHas(root, 'jobs') && !mapHas(root, 'on')) {
     return withLines(
       {
         findings: loaded.findings,

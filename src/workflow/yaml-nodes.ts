@@ -2,9 +2,11 @@
  * Thin helpers over the `yaml` node tree: ranges in lines and columns, alias resolution with a bound,
  * and typed access to mapping entries. Nothing here knows about workflows.
  */
-import { Alias, isMap, isScalar, isSeq, LineCounter } from 'yaml'
-import type { Document, Node, Pair, Scalar as YScalar, YAMLMap, YAMLSeq } from 'yaml'
+import type { LineCounter } from 'yaml'
 import type { FileRange } from '../types.js'
+import type { YAlias, YMap, YNode, YPair, YScalar, YSeq } from './yaml-tree.js'
+
+type Node = YNode
 
 /** Thrown when reading a file would take more work than a limit allows; the file gets one finding. */
 export class LimitExceeded extends Error {
@@ -25,10 +27,9 @@ export class NodeContext {
     readonly file: string,
     /** The source text. */
     readonly text: string,
-    readonly doc: Document,
     readonly lineCounter: LineCounter,
     /** Each alias's anchored node (see `inspect`): resolving is a lookup, not a walk of the document. */
-    readonly aliases: Map<Alias, Node>,
+    readonly aliases: Map<YAlias, Node>,
     readonly maxAliases: number,
     readonly maxNodes: number
   ) {}
@@ -61,34 +62,35 @@ export class NodeContext {
    * Every node the model reads passes here: counts the work (aliases can make a small file
    * describe a huge tree) and follows an alias to its anchored node (undefined when it dangles).
    */
-  deref(node: unknown): Node | undefined {
+  deref(node: Node | null | undefined): Node | undefined {
     if (++this.nodesVisited > this.maxNodes) {
       throw new LimitExceeded(
         `reading the file needs more than ${this.maxNodes} YAML nodes (limit maxNodes); the file was not checked`,
         node as Node
       )
     }
-    if (node instanceof Alias) {
+    const n = node as Node | null | undefined
+    if (n !== null && n !== undefined && n.kind === 'alias') {
       if (++this.aliasesResolved > this.maxAliases) {
         throw new LimitExceeded(
           `the file resolves more than ${this.maxAliases} aliases (limit maxAliases); the file was not checked`,
-          node
+          n
         )
       }
-      return this.aliases.get(node)
+      return this.aliases.get(n)
     }
-    return (node as Node | null | undefined) ?? undefined
+    return n ?? undefined
   }
 }
 
 /** Collections, aliases and anchored scalars: a plain scalar has nothing for `inspect`. */
-function worthVisiting(x: unknown): boolean {
-  return x !== null && typeof x === 'object' && (!isScalar(x) || !!(x as Node).anchor)
+function worthVisiting(x: Node | null): boolean {
+  return x !== null && (x.kind !== 'scalar' || x.anchor !== undefined)
 }
 
 /** What one walk over a parsed document finds. */
 export interface Inspection {
-  aliases: Map<Alias, Node>
+  aliases: Map<YAlias, Node>
   /** Keys repeated in the same mapping (after the first), with the first occurrence. */
   duplicates: { key: Node; first: Node; text: string }[]
   /** The first node nested deeper than the limit, if any. */
@@ -100,28 +102,27 @@ export interface Inspection {
  * resolves every alias to the last anchor of its name before it, finds duplicate keys with a set per
  * mapping (yaml's own check is quadratic in the mapping's size) and measures the nesting depth.
  */
-export function inspect(doc: Document, maxDepth: number): Inspection {
-  const aliases = new Map<Alias, Node>()
+export function inspect(contents: Node | null, maxDepth: number): Inspection {
+  const aliases = new Map<YAlias, Node>()
   const anchors = new Map<string, Node>()
   const duplicates: Inspection['duplicates'] = []
   let tooDeep: Node | undefined
   // Two parallel stacks (node, depth): no allocation per node.
-  const nodes: unknown[] = [doc.contents]
+  const nodes: (Node | null)[] = [contents]
   const depths: number[] = [0]
   while (nodes.length > 0) {
-    const node = nodes.pop()
+    const n = nodes.pop() as Node | null
     const depth = depths.pop() as number
-    if (node === null || node === undefined || typeof node !== 'object') continue
-    if (node instanceof Alias) {
-      const target = anchors.get(node.source)
-      if (target) aliases.set(node, target)
+    if (n === null) continue
+    if (n.kind === 'alias') {
+      const target = anchors.get(n.source)
+      if (target) aliases.set(n, target)
       continue
     }
-    const n = node as Node
-    if (n.anchor) anchors.set(n.anchor, n)
-    if (isMap(n)) {
+    if (n.anchor !== undefined) anchors.set(n.anchor, n)
+    if (n.kind === 'map') {
       if (depth >= maxDepth && !tooDeep) tooDeep = n
-      const items = n.items as Pair[]
+      const items = n.items
       for (let i = items.length - 1; i >= 0; i--) {
         const { key, value } = items[i]
         if (worthVisiting(value)) {
@@ -136,8 +137,8 @@ export function inspect(doc: Document, maxDepth: number): Inspection {
       if (items.length > 16) {
         const seen = new Map<unknown, Node>()
         for (const pair of items) {
-          const k = pair.key as Node | null
-          if (!isScalar(k)) continue
+          const k = pair.key
+          if (k === null || k.kind !== 'scalar') continue
           const first = seen.get(k.value)
           if (first) duplicates.push({ key: k, first, text: String(k.value) })
           else seen.set(k.value, k)
@@ -145,18 +146,18 @@ export function inspect(doc: Document, maxDepth: number): Inspection {
       } else {
         // Small mappings (nearly all): comparing pairs is cheaper than a Map.
         for (let i = 1; i < items.length; i++) {
-          const k = items[i].key as Node | null
-          if (!isScalar(k)) continue
+          const k = items[i].key
+          if (k === null || k.kind !== 'scalar') continue
           for (let j = 0; j < i; j++) {
-            const f = items[j].key as Node | null
-            if (isScalar(f) && f.value === k.value) {
+            const f = items[j].key
+            if (f !== null && f.kind === 'scalar' && f.value === k.value) {
               duplicates.push({ key: k, first: f, text: String(k.value) })
               break
             }
           }
         }
       }
-    } else if (isSeq(n)) {
+    } else if (n.kind === 'seq') {
       if (depth >= maxDepth && !tooDeep) tooDeep = n
       const items = n.items
       for (let i = items.length - 1; i >= 0; i--) {
@@ -172,15 +173,14 @@ export function inspect(doc: Document, maxDepth: number): Inspection {
 
 export type Kind = 'map' | 'seq' | 'scalar' | 'null'
 
-export function kindOf(node: Node | undefined): Kind {
+export function kindOf(node: Node | null | undefined): Kind {
   if (node === undefined || node === null) return 'null'
-  if (isMap(node)) return 'map'
-  if (isSeq(node)) return 'seq'
-  if (isScalar(node)) return node.value === null ? 'null' : 'scalar'
-  return 'null'
+  if (node.kind === 'scalar') return node.value === null ? 'null' : 'scalar'
+  if (node.kind === 'alias') return 'null'
+  return node.kind
 }
 
-export function describe(node: Node | undefined): string {
+export function describe(node: Node | null | undefined): string {
   const k = kindOf(node)
   if (k === 'map') return 'a mapping'
   if (k === 'seq') return 'a list'
@@ -194,18 +194,18 @@ export interface Entry {
   key: string
   keyNode: Node | undefined
   value: Node | undefined
-  pair: Pair
+  pair: YPair
 }
 
 /** The entries of a mapping; the first of duplicated keys wins (duplicates are reported elsewhere). */
-export function entries(ctx: NodeContext, map: YAMLMap): Entry[] {
-  const items = map.items as Pair[]
+export function entries(ctx: NodeContext, map: YMap): Entry[] {
+  const items = map.items
   const out: Entry[] = []
   // Small mappings (nearly all) compare keys pairwise; larger ones use a set.
   const seen = items.length > 16 ? new Set<string>() : undefined
   next: for (const pair of items) {
     const keyNode = ctx.deref(pair.key)
-    const key = isScalar(keyNode) ? String(keyNode.value) : ''
+    const key = keyNode !== undefined && keyNode.kind === 'scalar' ? String(keyNode.value) : ''
     if (seen) {
       if (seen.has(key)) continue
       seen.add(key)
@@ -217,18 +217,17 @@ export function entries(ctx: NodeContext, map: YAMLMap): Entry[] {
   return out
 }
 
-export function asMap(node: Node | undefined): YAMLMap | undefined {
-  return node && isMap(node) ? (node as YAMLMap) : undefined
+export function asMap(node: Node | null | undefined): YMap | undefined {
+  return node !== null && node !== undefined && node.kind === 'map' ? node : undefined
 }
 
-export function asSeq(node: Node | undefined): YAMLSeq | undefined {
-  return node && isSeq(node) ? (node as YAMLSeq) : undefined
+export function asSeq(node: Node | null | undefined): YSeq | undefined {
+  return node !== null && node !== undefined && node.kind === 'seq' ? node : undefined
 }
 
 /** The scalar's text: strings as they are, numbers and booleans as written in the source. */
-export function scalarText(node: Node | undefined): string | undefined {
-  if (!node || !isScalar(node)) return undefined
-  const s = node as YScalar
-  if (s.value === null) return undefined
-  return typeof s.value === 'string' ? s.value : String(s.value)
+export function scalarText(node: Node | null | undefined): string | undefined {
+  if (node === null || node === undefined || node.kind !== 'scalar') return undefined
+  if (node.value === null) return undefined
+  return typeof node.value === 'string' ? node.value : String(node.value)
 }
