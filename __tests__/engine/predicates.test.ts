@@ -72,6 +72,45 @@ describe('step predicates', () => {
     expect(lines('{ timeout: { gt: 20 } }')).toEqual([16])
     expect(lines('{ timeout: { gt: 30 } }')).toEqual([])
   })
+  test('catalog entries of every shape are tried on the steps their uses allows, in catalog order', () => {
+    // Entries gated on `uses` (directly, under all, under an any of uses only) and entries that are
+    // not (run, an any that mixes uses and run, not uses): each matches exactly where it should.
+    const catalog = String.raw`
+auth:
+  - { id: by-uses, provider: a, where: { uses: aws-actions/* } }
+  - { id: all-uses, provider: b, where: { all: [ { uses: '*/configure-aws-*' }, { with: { role-to-assume: true } } ] } }
+  - { id: any-uses, provider: c, where: { any: [ { uses: 'docker://*' }, { uses: actions/checkout } ] } }
+  - { id: mixed, provider: d, where: { any: [ { uses: nothing/here }, { run: 'npm test' } ] } }
+  - { id: not-uses, provider: e, where: { not: { uses: '*/*' } } }
+  - { id: by-run, provider: f, where: { run: 'aws ssm' } }
+`
+    const run = (where: string, message = "'matched {s.label}'") =>
+      scanText(
+        ruleSetOf(
+          { 'probe.yml': probeRule(where).replace("'matched {s.label}'", message) },
+          { 'c.yml': catalog }
+        ),
+        WF
+      )
+    const hits = (provider: string) =>
+      linesOf(run(`{ catalog: { kind: auth, provider: ${provider} } }`))
+    expect(hits('a')).toEqual([10])
+    expect(hits('b')).toEqual([10])
+    expect(hits('c')).toEqual([8, 21])
+    expect(hits('d')).toEqual([23])
+    expect(hits('e')).toEqual([16, 23]) // docker://alpine:3 has a slash: `*/*` matches it
+    expect(hits('f')).toEqual([16])
+    // a step's hit is the first matching entry in catalog order
+    const first = run('{ catalog: { kind: auth } }', "'{s.entry}'")
+    expect(first.findings.map((f) => `${f.line} ${f.message}`)).toEqual([
+      '8 any-uses',
+      '10 by-uses',
+      '16 not-uses',
+      '21 any-uses',
+      '23 mixed'
+    ])
+  })
+
   test('catalog: kind and fields (mode, provider, extra fields)', () => {
     expect(lines('{ catalog: { kind: auth } }')).toEqual([10])
     expect(lines('{ catalog: { kind: auth, mode: oidc } }')).toEqual([10])

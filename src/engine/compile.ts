@@ -199,6 +199,21 @@ interface Part {
   dynamic: boolean
   withKeys?: string[]
   envKeys?: string[]
+  /** A condition the step's `uses` must meet for the part to hold (see `StepPred.usesGate`). */
+  usesGate?: (subject: string) => boolean
+}
+
+/** All of them must hold: any one's gate is a gate of the whole. */
+function allGate(xs: { usesGate?: (subject: string) => boolean }[]) {
+  for (const x of xs) if (x.usesGate) return x.usesGate
+  return undefined
+}
+
+/** One of them must hold: a gate only when each has one (and then any of them may open). */
+function anyGate(xs: { usesGate?: (subject: string) => boolean }[]) {
+  if (xs.length === 0 || xs.some((x) => !x.usesGate)) return undefined
+  const gates = xs.map((x) => x.usesGate as (subject: string) => boolean)
+  return (subject: string) => gates.some((g) => g(subject))
 }
 
 /** Compiles a step predicate (docs/rule-format.md "Step predicates"). */
@@ -217,6 +232,7 @@ export function compileStep(ctx: CompileCtx, path: DataPath, node: unknown): Ste
         const gs = globs(v)
         parts.push({
           dynamic: false,
+          usesGate: gs,
           test: (s) => {
             const u = s.step.uses
             if (!u) return false
@@ -319,6 +335,7 @@ export function compileStep(ctx: CompileCtx, path: DataPath, node: unknown): Ste
           dynamic: subs.some((x) => x.dynamic),
           withKeys: subs.flatMap((x) => x.withKeys),
           envKeys: subs.flatMap((x) => x.envKeys),
+          usesGate: all ? allGate(subs) : anyGate(subs),
           test: all
             ? (s, env, slot) => subs.every((x) => x.test(s, env, slot))
             : (s, env, slot) => subs.some((x) => x.test(s, env, slot))
@@ -341,6 +358,7 @@ export function compileStep(ctx: CompileCtx, path: DataPath, node: unknown): Ste
   const pred: StepPred = {
     uid,
     dynamic,
+    usesGate: allGate(parts),
     withKeys: parts.flatMap((x) => x.withKeys ?? []),
     envKeys: parts.flatMap((x) => x.envKeys ?? []),
     test: dynamic

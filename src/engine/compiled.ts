@@ -46,6 +46,8 @@ export interface CatalogHit {
 export interface CompiledCatalog {
   entries: Record<CatalogKind, CatalogEntry[]>
   defaultMinutes: number
+  /** The entries of each kind a step may match, by its `uses` (see `candidates` in facts.ts). */
+  candidates?: Partial<Record<CatalogKind, Map<string | undefined, CatalogEntry[]>>>
 }
 
 /** The field names catalog entries of each kind have (`mode` for auth), for checking rules at load. */
@@ -101,6 +103,12 @@ export interface StepPred {
   /** `with` / `env` keys it tests for presence or value (for the finding's location). */
   withKeys: string[]
   envKeys: string[]
+  /**
+   * A necessary condition, when the predicate has one: it can hold only on a step whose `uses`
+   * (the action's name, or the reference as written) passes this test. Lets the catalog try only
+   * the entries a step's action can match.
+   */
+  usesGate?: (subject: string) => boolean
   test(s: StepCtx, env: EvalEnv, slot: Slot): boolean
 }
 

@@ -2,6 +2,7 @@
 import type { Job, Scalar, Step, Workflow } from '../workflow/model.js'
 import type { FileRange } from '../types.js'
 import type {
+  CatalogEntry,
   CatalogHit,
   CatalogKind,
   CompiledCatalog,
@@ -24,6 +25,29 @@ export function jobContext(workflow: Workflow, job: Job, catalog: CompiledCatalo
   }
 }
 
+const MAX_CANDIDATE_KEYS = 10_000
+
+/**
+ * The entries of a kind that may match a step, in catalog order: those whose predicate has no gate
+ * on `uses`, and those whose gate lets the step's `uses` through. Remembered per `uses` (the same
+ * actions recur in every workflow), so a step meets only the entries its action can match.
+ */
+function candidates(catalog: CompiledCatalog, kind: CatalogKind, step: Step): CatalogEntry[] {
+  const u = step.uses
+  const subject = u === undefined ? undefined : u.kind === 'action' ? u.name : u.raw
+  const byKind = (catalog.candidates ??= {})
+  const memo = (byKind[kind] ??= new Map())
+  let list = memo.get(subject)
+  if (list === undefined) {
+    list = catalog.entries[kind].filter((e) => {
+      const gate = e.where.usesGate
+      return gate === undefined || (subject !== undefined && gate(subject))
+    })
+    if (memo.size < MAX_CANDIDATE_KEYS) memo.set(subject, list)
+  }
+  return list
+}
+
 /** The catalog entries of a kind that match the step (auth entries with their mode). */
 export function catalogHits(s: StepCtx, kind: CatalogKind, job: JobCtx): CatalogHit[] {
   const done = s.hits[kind]
@@ -31,7 +55,7 @@ export function catalogHits(s: StepCtx, kind: CatalogKind, job: JobCtx): Catalog
   const env: EvalEnv = { job, b: NO_BINDINGS }
   const hits: CatalogHit[] = []
   const slot: Slot = {}
-  for (const entry of job.catalog.entries[kind]) {
+  for (const entry of candidates(job.catalog, kind, s.step)) {
     slot.hit = undefined
     if (!entry.where.test(s, env, slot)) continue
     let mode: string | undefined
