@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals'
 import fc from 'fast-check'
 import { Composer, Parser } from 'yaml'
-import { composeFast, fromDocument, type YNode } from '../../src/workflow/yaml-tree.js'
+import { composeFast, fromDocument, parseTokens, type YNode } from '../../src/workflow/yaml-tree.js'
 
 /** What each path makes of a text: the fast path's tree (or undefined), and yaml's own. */
 function both(text: string): {
@@ -281,5 +281,25 @@ describe('the fast YAML path', () => {
       fc.property(fc.array(atom, { maxLength: 30 }), (parts) => agrees(parts.join(''))),
       { numRuns: 1500 }
     )
+  })
+})
+
+describe('parseTokens', () => {
+  test("gives the tokens of yaml's parser, and puts process.env back, also when the parse throws", () => {
+    const env = process.env
+    process.env.PSB_TEST_MARK = 'kept'
+    const lines: number[] = []
+    const tokens = parseTokens('a: 1\nb: [x]\n', (offset) => lines.push(offset))
+    expect(tokens).toEqual([...new Parser().parse('a: 1\nb: [x]\n')])
+    expect(lines).toEqual([0, 5, 12])
+    expect(process.env).toBe(env)
+    expect(() =>
+      parseTokens('a: 1\nb: 2\n', (offset) => {
+        if (offset > 0) throw new Error('stop')
+      })
+    ).toThrow('stop')
+    expect(process.env).toBe(env)
+    expect(process.env.PSB_TEST_MARK).toBe('kept')
+    delete process.env.PSB_TEST_MARK
   })
 })

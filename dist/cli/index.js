@@ -17647,6 +17647,36 @@ function mapHas(map, key) {
     return false;
 }
 // ---------------------------------------------------------------------------------------------
+// The tokens
+/**
+ * The tokens of `yaml`'s parser for a text (its concrete syntax tree), with `onNewLine` told of each
+ * line start (a LineCounter's `addNewLine`).
+ *
+ * `yaml`'s parser reads `process.env.LOG_TOKENS` (a debugging switch) for every token, and Node's
+ * `process.env` asks the C environment on every read: about a quarter of the parse's time on real
+ * workflows. While the parser runs (synchronously: nothing else can run meanwhile) `process.env` is
+ * a plain object with the two switches `yaml` reads, as they were; the real one is put back in
+ * `finally`. Where `process.env` cannot be replaced, the parser runs as it is.
+ */
+function parseTokens(text, onNewLine) {
+    const env = process.env;
+    let swapped = false;
+    try {
+        try {
+            process.env = { LOG_TOKENS: env.LOG_TOKENS, LOG_STREAM: env.LOG_STREAM };
+            swapped = true;
+        }
+        catch {
+            // not replaceable here: parse with the real one
+        }
+        return [...new dist/* Parser */.iX(onNewLine).parse(text)];
+    }
+    finally {
+        if (swapped)
+            process.env = env;
+    }
+}
+// ---------------------------------------------------------------------------------------------
 // From yaml's Document (the general path)
 /** Converts a node of `yaml`'s Document (composed with the default core schema). */
 function fromDocument(node) {
@@ -19056,7 +19086,7 @@ function load(path, text, limits) {
     const lineCounter = new dist/* LineCounter */.HN();
     let contents;
     try {
-        const tokens = [...new dist/* Parser */.iX(lineCounter.addNewLine).parse(text)];
+        const tokens = parseTokens(text, lineCounter.addNewLine);
         const fast = composeFast(tokens, limits.maxDepth);
         if (fast !== undefined)
             contents = fast;
@@ -19253,6 +19283,28 @@ function jobContext(workflow, job, catalog) {
         steps: job.steps.map((step, pos) => ({ step, pos, cache: [], hits: {} }))
     };
 }
+const MAX_CANDIDATE_KEYS = 10_000;
+/**
+ * The entries of a kind that may match a step, in catalog order: those whose predicate has no gate
+ * on `uses`, and those whose gate lets the step's `uses` through. Remembered per `uses` (the same
+ * actions recur in every workflow), so a step meets only the entries its action can match.
+ */
+function candidates(catalog, kind, step) {
+    const u = step.uses;
+    const subject = u === undefined ? undefined : u.kind === 'action' ? u.name : u.raw;
+    const byKind = (catalog.candidates ??= {});
+    const memo = (byKind[kind] ??= new Map());
+    let list = memo.get(subject);
+    if (list === undefined) {
+        list = catalog.entries[kind].filter((e) => {
+            const gate = e.where.usesGate;
+            return gate === undefined || (subject !== undefined && gate(subject));
+        });
+        if (memo.size < MAX_CANDIDATE_KEYS)
+            memo.set(subject, list);
+    }
+    return list;
+}
 /** The catalog entries of a kind that match the step (auth entries with their mode). */
 function catalogHits(s, kind, job) {
     const done = s.hits[kind];
@@ -19261,7 +19313,7 @@ function catalogHits(s, kind, job) {
     const env = { job, b: NO_BINDINGS };
     const hits = [];
     const slot = {};
-    for (const entry of job.catalog.entries[kind]) {
+    for (const entry of candidates(job.catalog, kind, s.step)) {
         slot.hit = undefined;
         if (!entry.where.test(s, env, slot))
             continue;
@@ -26781,6 +26833,20 @@ function hitField(hit, field) {
         return hit.mode;
     return hit.entry.fields[field];
 }
+/** All of them must hold: any one's gate is a gate of the whole. */
+function allGate(xs) {
+    for (const x of xs)
+        if (x.usesGate)
+            return x.usesGate;
+    return undefined;
+}
+/** One of them must hold: a gate only when each has one (and then any of them may open). */
+function anyGate(xs) {
+    if (xs.length === 0 || xs.some((x) => !x.usesGate))
+        return undefined;
+    const gates = xs.map((x) => x.usesGate);
+    return (subject) => gates.some((g) => g(subject));
+}
 /** Compiles a step predicate (docs/rule-format.md "Step predicates"). */
 function compileStep(ctx, path, node) {
     const key = ctx.aliases.size === 0 ? JSON.stringify(node) : undefined;
@@ -26798,6 +26864,7 @@ function compileStep(ctx, path, node) {
                 const gs = globs(v);
                 parts.push({
                     dynamic: false,
+                    usesGate: gs,
                     test: (s) => {
                         const u = s.step.uses;
                         if (!u)
@@ -26898,6 +26965,7 @@ function compileStep(ctx, path, node) {
                     dynamic: subs.some((x) => x.dynamic),
                     withKeys: subs.flatMap((x) => x.withKeys),
                     envKeys: subs.flatMap((x) => x.envKeys),
+                    usesGate: all ? allGate(subs) : anyGate(subs),
                     test: all
                         ? (s, env, slot) => subs.every((x) => x.test(s, env, slot))
                         : (s, env, slot) => subs.some((x) => x.test(s, env, slot))
@@ -26919,6 +26987,7 @@ function compileStep(ctx, path, node) {
     const pred = {
         uid,
         dynamic,
+        usesGate: allGate(parts),
         withKeys: parts.flatMap((x) => x.withKeys ?? []),
         envKeys: parts.flatMap((x) => x.envKeys ?? []),
         test: dynamic

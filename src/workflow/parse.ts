@@ -3,7 +3,7 @@
  * finding can point at. Bad input never throws: it becomes a finding with its line, and the model
  * keeps whatever could be read. Local composite actions (`uses: ./path`) are expanded in place.
  */
-import { Composer, LineCounter, Parser as YamlParser } from 'yaml'
+import { Composer, LineCounter } from 'yaml'
 import type { CST, Document } from 'yaml'
 import type { FileRange, Finding, Severity, SourceFile } from '../types.js'
 import type {
@@ -31,7 +31,7 @@ import {
   scalarText,
   type Entry
 } from './yaml-nodes.js'
-import { composeFast, fromDocument, mapGet, mapHas } from './yaml-tree.js'
+import { composeFast, fromDocument, mapGet, mapHas, parseTokens } from './yaml-tree.js'
 import type { YMap, YNode } from './yaml-tree.js'
 
 type Node = YNode
@@ -1149,7 +1149,7 @@ function load(path: string, text: string, limits: ParseLimits): Loaded {
   const lineCounter = new LineCounter()
   let contents: YNode | null
   try {
-    const tokens = [...new YamlParser(lineCounter.addNewLine).parse(text)]
+    const tokens = parseTokens(text, lineCounter.addNewLine)
     const fast = composeFast(tokens, limits.maxDepth)
     if (fast !== undefined) contents = fast
     else {

@@ -14,7 +14,7 @@
  * The reason for the first: composing `yaml`'s Document costs about a third of parsing a file, and
  * the workflow model needs none of what makes it general.
  */
-import { CST, isAlias, isMap, isScalar, isSeq, Schema } from 'yaml'
+import { CST, isAlias, isMap, isScalar, isSeq, Parser, Schema } from 'yaml'
 import type { Node as YamlNode, Pair as YamlPair } from 'yaml'
 
 /** Start offset, end of the value, end including trailing comments (as `yaml`'s `range`). */
@@ -70,6 +70,35 @@ export function mapHas(map: YMap, key: string): boolean {
     if (k !== null && k.kind === 'scalar' && k.value === key) return true
   }
   return false
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tokens
+
+/**
+ * The tokens of `yaml`'s parser for a text (its concrete syntax tree), with `onNewLine` told of each
+ * line start (a LineCounter's `addNewLine`).
+ *
+ * `yaml`'s parser reads `process.env.LOG_TOKENS` (a debugging switch) for every token, and Node's
+ * `process.env` asks the C environment on every read: about a quarter of the parse's time on real
+ * workflows. While the parser runs (synchronously: nothing else can run meanwhile) `process.env` is
+ * a plain object with the two switches `yaml` reads, as they were; the real one is put back in
+ * `finally`. Where `process.env` cannot be replaced, the parser runs as it is.
+ */
+export function parseTokens(text: string, onNewLine?: (offset: number) => void): CST.Token[] {
+  const env = process.env
+  let swapped = false
+  try {
+    try {
+      process.env = { LOG_TOKENS: env.LOG_TOKENS, LOG_STREAM: env.LOG_STREAM }
+      swapped = true
+    } catch {
+      // not replaceable here: parse with the real one
+    }
+    return [...new Parser(onNewLine).parse(text)]
+  } finally {
+    if (swapped) process.env = env
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
