@@ -60633,12 +60633,55 @@ function resolvePlain(s) {
     }
     return s;
 }
+const FLOW_STYLES = {
+    scalar: 'PLAIN',
+    'single-quoted-scalar': 'QUOTE_SINGLE',
+    'double-quoted-scalar': 'QUOTE_DOUBLE'
+};
+/**
+ * The value of a flow scalar written on one line with nothing to unfold or unescape (nearly all of
+ * them), as `yaml` resolves it; undefined for the others, which `yaml`'s own resolver reads.
+ */
+function oneLine(token) {
+    const src = token.source;
+    if (src.includes('\n'))
+        return undefined;
+    if (token.type === 'scalar') {
+        // yaml reports a plain value starting with one of these
+        const c = src.charCodeAt(0);
+        if (c === 9 || c === 44 || c === 37 || c === 124 || c === 62 || c === 64 || c === 96)
+            return undefined;
+        return src;
+    }
+    if (src.length < 2)
+        return undefined;
+    if (token.type === 'single-quoted-scalar') {
+        if (src.charCodeAt(src.length - 1) !== 39)
+            return undefined;
+        const inner = src.slice(1, -1);
+        return inner.includes("''") ? inner.replace(/''/g, "'") : inner;
+    }
+    if (src.charCodeAt(src.length - 1) !== 34 || src.includes('\\'))
+        return undefined;
+    return src.slice(1, -1);
+}
 function onScalarError() {
     giveUp();
 }
+const P = {
+    found: null,
+    anchor: null,
+    comma: null,
+    hasNewline: false,
+    newlineAfterAnchor: false,
+    hasComment: false,
+    end: 0,
+    start: 0
+};
 /**
  * Reads the tokens before a node: spaces (no tabs), newlines, comments that follow white space,
  * at most one `indicator`, and an anchor after it when `anchors` allows. Anything else gives up.
+ * The answer is in `P`.
  */
 function props(tokens, indicator, offset, startOnNewline, anchors, next, flow = false) {
     let hasSpace = startOnNewline;
@@ -60649,7 +60692,8 @@ function props(tokens, indicator, offset, startOnNewline, anchors, next, flow = 
     let anchor = null;
     let comma = null;
     let newlineAfterAnchor = false;
-    if (tokens !== undefined) {
+    let end = offset;
+    if (tokens !== undefined && tokens.length > 0) {
         for (let i = 0; i < tokens.length; i++) {
             const t = tokens[i];
             const type = t.type;
@@ -60700,9 +60744,9 @@ function props(tokens, indicator, offset, startOnNewline, anchors, next, flow = 
                 giveUp();
             }
         }
+        const last = tokens[tokens.length - 1];
+        end = last.offset + last.source.length;
     }
-    const last = tokens !== undefined && tokens.length > 0 ? tokens[tokens.length - 1] : undefined;
-    const end = last !== undefined ? last.offset + last.source.length : offset;
     if (reqSpace &&
         next !== undefined &&
         next.type !== 'space' &&
@@ -60710,16 +60754,15 @@ function props(tokens, indicator, offset, startOnNewline, anchors, next, flow = 
         next.type !== 'comma' &&
         (next.type !== 'scalar' || next.source !== ''))
         giveUp();
-    return {
-        found,
-        anchor,
-        comma,
-        hasNewline,
-        newlineAfterAnchor,
-        hasComment,
-        end,
-        start: anchor !== null ? anchor.offset : end
-    };
+    P.found = found;
+    P.anchor = anchor;
+    P.comma = comma;
+    P.hasNewline = hasNewline;
+    P.newlineAfterAnchor = newlineAfterAnchor;
+    P.hasComment = hasComment;
+    P.end = end;
+    P.start = anchor !== null ? anchor.offset : end;
+    return P;
 }
 /**
  * The tokens after a value: spaces, newlines and comments (after white space, unless `reqSpace` is
@@ -60781,6 +60824,19 @@ class FastComposer {
             case 'single-quoted-scalar':
             case 'double-quoted-scalar':
             case 'block-scalar': {
+                if (token.type !== 'block-scalar') {
+                    const line = oneLine(token);
+                    if (line !== undefined) {
+                        const valueEnd = token.offset + token.source.length;
+                        return {
+                            kind: 'scalar',
+                            value: token.type === 'scalar' ? resolvePlain(line) : line,
+                            style: FLOW_STYLES[token.type],
+                            range: [token.offset, valueEnd, endOf(token.end, valueEnd)],
+                            anchor: anchor !== null ? anchor.source.substring(1) : undefined
+                        };
+                    }
+                }
                 const r = dist/* CST */.DB.resolveAsScalar(token, true, onScalarError);
                 if (r === null)
                     giveUp();
@@ -60848,6 +60904,7 @@ class FastComposer {
                 commentEnd = kp.end;
                 continue;
             }
+            const keyStart = kp.start;
             if (key.type !== 'scalar' &&
                 key.type !== 'single-quoted-scalar' &&
                 key.type !== 'double-quoted-scalar')
@@ -60868,7 +60925,7 @@ class FastComposer {
                 giveUp();
             if (value !== undefined && value.type === 'block-map' && !vp.hasNewline)
                 giveUp();
-            if (kp.start < vp.found.offset - 1024)
+            if (keyStart < vp.found.offset - 1024)
                 giveUp();
             const valueNode = value !== undefined ? this.value(value, vp) : this.empty(vp.end, sep, vp);
             offset = valueNode.range[2];
@@ -76534,7 +76591,7 @@ function defuse(text) {
         .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`));
 }
 /** One line: control characters (CR, LF, tabs, others) become spaces; nothing is dropped silently. */
-function oneLine(text) {
+function escape_oneLine(text) {
     return (text
         .replace(/\r\n?|\n/g, ' ')
         // eslint-disable-next-line no-control-regex
@@ -76542,11 +76599,11 @@ function oneLine(text) {
 }
 /** Plain text shown literally in markdown prose or a table cell: every markdown character escaped. */
 function mdText(text) {
-    return defuse(oneLine(text)).replace(MD_SPECIAL, (c) => `\\${c}`);
+    return defuse(escape_oneLine(text)).replace(MD_SPECIAL, (c) => `\\${c}`);
 }
 /** Text inside an inline code span (content is inert; a table cell still needs `|` escaped). */
 function mdCode(text, opts = {}) {
-    let body = oneLine(text);
+    let body = escape_oneLine(text);
     if (opts.table)
         body = body.replace(/\|/g, '\\|');
     const runs = body.match(/`+/g) ?? [];
@@ -76621,7 +76678,7 @@ function splitCodeSpans(line, markdown) {
  * character ends up either inside a code span or escaped.
  */
 function mdInline(text, opts = {}) {
-    return splitCodeSpans(oneLine(text), false)
+    return splitCodeSpans(escape_oneLine(text), false)
         .map((p) => (p.code ? mdCode(p.text, opts) : mdText(p.text)))
         .join('');
 }
@@ -76629,7 +76686,7 @@ function mdInline(text, opts = {}) {
 function htmlText(text) {
     // Mentions, references and links are broken first, so that the entities made below (`&#39;`)
     // are not broken in turn.
-    return oneLine(text)
+    return escape_oneLine(text)
         .replace(/@(?=[\w-])/g, `@${ZWSP}`)
         .replace(/#(?=\w)/g, `#${ZWSP}`)
         .replace(/:\/\//g, `:${ZWSP}//`)
@@ -76641,7 +76698,7 @@ function htmlText(text) {
 }
 /** Like mdInline, for an HTML line (`<summary>`): code spans become `<code>`, all text escaped. */
 function htmlInline(text) {
-    return splitCodeSpans(oneLine(text), false)
+    return splitCodeSpans(escape_oneLine(text), false)
         .map((p) => (p.code ? `<code>${htmlText(p.text)}</code>` : htmlText(p.text)))
         .join('');
 }

@@ -184,6 +184,48 @@ describe('the fast YAML path', () => {
     expect(r.fast).toEqual(r.general)
   })
 
+  test('one-line scalars of every style resolve as yaml resolves them', () => {
+    const values = [
+      "'it''s'",
+      "''",
+      '""',
+      '"say \\"hi\\""',
+      '"tab\\there"',
+      "'a \\ b'",
+      '"a # b"',
+      "'#'",
+      'a#b',
+      'x: y',
+      '-1',
+      '+.5',
+      '0o17',
+      '0x1F',
+      '1e3',
+      '.NaN',
+      'Null',
+      '~',
+      'FALSE',
+      'on',
+      'y',
+      '${{ secrets.X }}',
+      "'${{ a }}'",
+      '"\\u00e9"',
+      'a  b',
+      "'unclosed",
+      '"unclosed'
+    ]
+    for (const v of values) {
+      for (const text of [`k: ${v}\n`, `- ${v}\n`, `k: [${v}]\n`, `k: ${v} # c\n`]) {
+        expect(agrees(text)).toBe(true)
+      }
+    }
+    // the plain, quoted and escaped ones are all read by the fast path
+    expect(both("k: 'it''s'\n").fast).toMatchObject({ items: [{ value: { value: "it's" } }] })
+    expect(both('k: "say \\"hi\\""\n').fast).toMatchObject({
+      items: [{ value: { value: 'say "hi"', style: 'QUOTE_DOUBLE' } }]
+    })
+  })
+
   test('an empty value takes the position yaml gives it', () => {
     for (const text of ['a:\nb: 1\n', 'a: # c\nb: 1\n', '- \n- x\n', 'a:\n  -\n  - # c\n']) {
       const r = both(text)

@@ -203,14 +203,49 @@ function resolvePlain(s: string): string | number | boolean | null {
   return s
 }
 
+const FLOW_STYLES = {
+  scalar: 'PLAIN',
+  'single-quoted-scalar': 'QUOTE_SINGLE',
+  'double-quoted-scalar': 'QUOTE_DOUBLE'
+} as const
+
+/**
+ * The value of a flow scalar written on one line with nothing to unfold or unescape (nearly all of
+ * them), as `yaml` resolves it; undefined for the others, which `yaml`'s own resolver reads.
+ */
+function oneLine(token: CST.FlowScalar): string | undefined {
+  const src = token.source
+  if (src.includes('\n')) return undefined
+  if (token.type === 'scalar') {
+    // yaml reports a plain value starting with one of these
+    const c = src.charCodeAt(0)
+    if (c === 9 || c === 44 || c === 37 || c === 124 || c === 62 || c === 64 || c === 96)
+      return undefined
+    return src
+  }
+  if (src.length < 2) return undefined
+  if (token.type === 'single-quoted-scalar') {
+    if (src.charCodeAt(src.length - 1) !== 39) return undefined
+    const inner = src.slice(1, -1)
+    return inner.includes("''") ? inner.replace(/''/g, "'") : inner
+  }
+  if (src.charCodeAt(src.length - 1) !== 34 || src.includes('\\')) return undefined
+  return src.slice(1, -1)
+}
+
 function onScalarError(): void {
   giveUp()
 }
 
-/** What the tokens before a node say (the part of `yaml`'s resolveProps the fast path accepts). */
+/**
+ * What the tokens before a node say (the part of `yaml`'s resolveProps the fast path accepts). One
+ * object, refilled by each call of `props` (no allocation per node): read what you need from it
+ * before the next call.
+ */
 interface Props {
   found: SourceToken | null
   anchor: SourceToken | null
+  comma: SourceToken | null
   hasNewline: boolean
   /** A newline after the anchor. */
   newlineAfterAnchor: boolean
@@ -220,10 +255,21 @@ interface Props {
   /** Offset of the anchor, or `end`. */
   start: number
 }
+const P: Props = {
+  found: null,
+  anchor: null,
+  comma: null,
+  hasNewline: false,
+  newlineAfterAnchor: false,
+  hasComment: false,
+  end: 0,
+  start: 0
+}
 
 /**
  * Reads the tokens before a node: spaces (no tabs), newlines, comments that follow white space,
  * at most one `indicator`, and an anchor after it when `anchors` allows. Anything else gives up.
+ * The answer is in `P`.
  */
 function props(
   tokens: SourceToken[] | undefined,
@@ -233,7 +279,7 @@ function props(
   anchors: boolean,
   next: Token | undefined,
   flow = false
-): Props & { comma: SourceToken | null } {
+): Props {
   let hasSpace = startOnNewline
   let hasNewline = false
   let hasComment = false
@@ -242,7 +288,8 @@ function props(
   let anchor: SourceToken | null = null
   let comma: SourceToken | null = null
   let newlineAfterAnchor = false
-  if (tokens !== undefined) {
+  let end = offset
+  if (tokens !== undefined && tokens.length > 0) {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]
       const type = t.type
@@ -279,9 +326,9 @@ function props(
         giveUp()
       }
     }
+    const last = tokens[tokens.length - 1]
+    end = last.offset + last.source.length
   }
-  const last = tokens !== undefined && tokens.length > 0 ? tokens[tokens.length - 1] : undefined
-  const end = last !== undefined ? last.offset + last.source.length : offset
   if (
     reqSpace &&
     next !== undefined &&
@@ -291,16 +338,15 @@ function props(
     (next.type !== 'scalar' || next.source !== '')
   )
     giveUp()
-  return {
-    found,
-    anchor,
-    comma,
-    hasNewline,
-    newlineAfterAnchor,
-    hasComment,
-    end,
-    start: anchor !== null ? anchor.offset : end
-  }
+  P.found = found
+  P.anchor = anchor
+  P.comma = comma
+  P.hasNewline = hasNewline
+  P.newlineAfterAnchor = newlineAfterAnchor
+  P.hasComment = hasComment
+  P.end = end
+  P.start = anchor !== null ? anchor.offset : end
+  return P
 }
 
 /**
@@ -358,6 +404,19 @@ class FastComposer {
       case 'single-quoted-scalar':
       case 'double-quoted-scalar':
       case 'block-scalar': {
+        if (token.type !== 'block-scalar') {
+          const line = oneLine(token)
+          if (line !== undefined) {
+            const valueEnd = token.offset + token.source.length
+            return {
+              kind: 'scalar',
+              value: token.type === 'scalar' ? resolvePlain(line) : line,
+              style: FLOW_STYLES[token.type],
+              range: [token.offset, valueEnd, endOf(token.end, valueEnd)],
+              anchor: anchor !== null ? anchor.source.substring(1) : undefined
+            }
+          }
+        }
         const r = CST.resolveAsScalar(token, true, onScalarError)
         if (r === null) giveUp()
         const style = r.type as ScalarStyle
@@ -425,6 +484,7 @@ class FastComposer {
         commentEnd = kp.end
         continue
       }
+      const keyStart = kp.start
       if (
         key.type !== 'scalar' &&
         key.type !== 'single-quoted-scalar' &&
@@ -439,7 +499,7 @@ class FastComposer {
       const vp = props(sep, 'map-value-ind', keyNode.range[2], false, true, value)
       if (vp.found === null) giveUp()
       if (value !== undefined && value.type === 'block-map' && !vp.hasNewline) giveUp()
-      if (kp.start < vp.found.offset - 1024) giveUp()
+      if (keyStart < vp.found.offset - 1024) giveUp()
       const valueNode = value !== undefined ? this.value(value, vp) : this.empty(vp.end, sep, vp)
       offset = valueNode.range[2]
       items.push({ key: keyNode, value: valueNode })
