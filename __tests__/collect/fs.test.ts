@@ -100,6 +100,31 @@ describe('reading files', () => {
     expect(read('.github/missing.yml')).toBeUndefined()
   })
 
+  test('the root reader: links inside the root are followed, folders and missing parts are not files', () => {
+    const root = join(dir, 'linked')
+    mkdirSync(join(root, 'real/actions/a'), { recursive: true })
+    writeFileSync(join(root, 'real/actions/a/action.yml'), 'name: a\n')
+    symlinkSync(join(root, 'real/actions/a/action.yml'), join(root, 'file-link.yml'))
+    symlinkSync(join(root, 'real'), join(root, 'dir-link'))
+    symlinkSync(join(dir, 'repo'), join(root, 'out-link'))
+    const read = rootReader(root)
+    expect(read('real/actions/a/action.yml')).toBe('name: a\n')
+    expect(read('./real/actions/a/action.yml')).toBe('name: a\n')
+    expect(read('file-link.yml')).toBe('name: a\n')
+    expect(read('dir-link/actions/a/action.yml')).toBe('name: a\n')
+    expect(read('out-link/.github/workflows/ci.yml')).toBeUndefined()
+    expect(read('real/actions/a')).toBeUndefined()
+    expect(read('real/actions/a/action.yaml')).toBeUndefined()
+    expect(read('real/actions/a/action.yml/x')).toBeUndefined()
+    expect(read('real/missing/action.yml')).toBeUndefined()
+    expect(read('Real/actions/a/action.yml')).toBeUndefined()
+    expect(read('')).toBeUndefined()
+    // a file written after the folder was listed is not seen by this reader (one listing per folder)
+    writeFileSync(join(root, 'real/actions/a/action.yaml'), 'name: late\n')
+    expect(read('real/actions/a/action.yaml')).toBeUndefined()
+    expect(rootReader(root)('real/actions/a/action.yaml')).toBe('name: late\n')
+  })
+
   test('decoding: BOM removed, NUL bytes and invalid UTF-8 skipped with the reason', () => {
     expect(decodeSource(new Uint8Array([0xef, 0xbb, 0xbf, 0x61]))).toEqual({ text: 'a' })
     expect(decodeSource(new Uint8Array([0x61, 0x00, 0x62]))).toEqual({

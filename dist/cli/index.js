@@ -2908,16 +2908,38 @@ function walk(dir, base = dir, out = { files: [], links: [], truncated: false })
     }
     return out;
 }
-/** A FileReader over a root: repo-relative paths only, nothing outside the root (symlinks included). */
+/** Folders listed per reader, at most: past it, lookups ask the file system directly. */
+const MAX_LISTED_DIRS = 10_000;
+/**
+ * A FileReader over a root: repo-relative paths only, nothing outside the root (symlinks included).
+ *
+ * A path is walked through listings of the root's folders (each folder listed once per reader), so
+ * that a file that is not there (a `uses: ./x` that does not exist) costs a lookup in a map, not a
+ * failed system call and its exception. A path with a symbolic link on the way is resolved and read
+ * only when it stays inside the root. Names are compared exactly, as on the Linux runners of GitHub.
+ */
 function rootReader(root) {
     const realRoot = (0,external_node_fs_namespaceObject.realpathSync)(root);
-    return (path) => {
-        if ((0,external_node_path_namespaceObject.isAbsolute)(path) || path.split('/').includes('..'))
-            return undefined;
-        const full = (0,external_node_path_namespaceObject.join)(root, path);
+    const listings = new Map();
+    const entry = (dir, name) => {
+        let listing = listings.get(dir);
+        if (listing === undefined) {
+            if (listings.size >= MAX_LISTED_DIRS)
+                return null; // not listed: ask the file system
+            try {
+                listing = new Map((0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true }).map((d) => [d.name, d]));
+            }
+            catch {
+                listing = null;
+            }
+            listings.set(dir, listing);
+        }
+        return listing === null ? undefined : listing.get(name);
+    };
+    const viaRealpath = (path) => {
         let real;
         try {
-            real = (0,external_node_fs_namespaceObject.realpathSync)(full);
+            real = (0,external_node_fs_namespaceObject.realpathSync)((0,external_node_path_namespaceObject.join)(root, path));
         }
         catch {
             return undefined;
@@ -2925,6 +2947,26 @@ function rootReader(root) {
         if (real !== realRoot && !real.startsWith(realRoot + external_node_path_namespaceObject.sep))
             return undefined;
         const r = readSourceFile(real);
+        return 'text' in r ? r.text : undefined;
+    };
+    return (path) => {
+        if ((0,external_node_path_namespaceObject.isAbsolute)(path) || path.split('/').includes('..'))
+            return undefined;
+        const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+        if (parts.length === 0)
+            return undefined;
+        let dir = root;
+        for (let i = 0; i < parts.length; i++) {
+            const e = entry(dir, parts[i]);
+            if (e === undefined)
+                return undefined;
+            if (e === null || e.isSymbolicLink())
+                return viaRealpath(path);
+            if (i < parts.length - 1 ? !e.isDirectory() : !e.isFile())
+                return undefined;
+            dir = (0,external_node_path_namespaceObject.join)(dir, parts[i]);
+        }
+        const r = readSourceFile(dir);
         return 'text' in r ? r.text : undefined;
     };
 }

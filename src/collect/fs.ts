@@ -150,20 +150,57 @@ export function walk(
   return out
 }
 
-/** A FileReader over a root: repo-relative paths only, nothing outside the root (symlinks included). */
+/** Folders listed per reader, at most: past it, lookups ask the file system directly. */
+const MAX_LISTED_DIRS = 10_000
+
+/**
+ * A FileReader over a root: repo-relative paths only, nothing outside the root (symlinks included).
+ *
+ * A path is walked through listings of the root's folders (each folder listed once per reader), so
+ * that a file that is not there (a `uses: ./x` that does not exist) costs a lookup in a map, not a
+ * failed system call and its exception. A path with a symbolic link on the way is resolved and read
+ * only when it stays inside the root. Names are compared exactly, as on the Linux runners of GitHub.
+ */
 export function rootReader(root: string): FileReader {
   const realRoot = realpathSync(root)
-  return (path: string) => {
-    if (isAbsolute(path) || path.split('/').includes('..')) return undefined
-    const full = join(root, path)
+  const listings = new Map<string, Map<string, Dirent> | null>()
+  const entry = (dir: string, name: string): Dirent | null | undefined => {
+    let listing = listings.get(dir)
+    if (listing === undefined) {
+      if (listings.size >= MAX_LISTED_DIRS) return null // not listed: ask the file system
+      try {
+        listing = new Map(readdirSync(dir, { withFileTypes: true }).map((d) => [d.name, d]))
+      } catch {
+        listing = null
+      }
+      listings.set(dir, listing)
+    }
+    return listing === null ? undefined : listing.get(name)
+  }
+  const viaRealpath = (path: string): string | undefined => {
     let real: string
     try {
-      real = realpathSync(full)
+      real = realpathSync(join(root, path))
     } catch {
       return undefined
     }
     if (real !== realRoot && !real.startsWith(realRoot + sep)) return undefined
     const r = readSourceFile(real)
+    return 'text' in r ? r.text : undefined
+  }
+  return (path: string) => {
+    if (isAbsolute(path) || path.split('/').includes('..')) return undefined
+    const parts = path.split('/').filter((p) => p !== '' && p !== '.')
+    if (parts.length === 0) return undefined
+    let dir = root
+    for (let i = 0; i < parts.length; i++) {
+      const e = entry(dir, parts[i])
+      if (e === undefined) return undefined
+      if (e === null || e.isSymbolicLink()) return viaRealpath(path)
+      if (i < parts.length - 1 ? !e.isDirectory() : !e.isFile()) return undefined
+      dir = join(dir, parts[i])
+    }
+    const r = readSourceFile(dir)
     return 'text' in r ? r.text : undefined
   }
 }
