@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
-import ts from 'typescript'
+import { importSrc } from './lib/import-src.mjs'
 import { LineCounter, parseDocument } from 'yaml'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -53,12 +53,7 @@ function dataOf(text) {
 
 /** src/engine/pattern.ts, transpiled in memory (its facts of a pattern are the ones it uses). */
 async function loadPatternModule() {
-  const js = ts
-    .transpileModule(readFileSync(join(ROOT, 'src/engine/pattern.ts'), 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }
-    })
-    .outputText.replace(/from 're2js'/, `from '${import.meta.resolve('re2js')}'`)
-  return import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)
+  return importSrc('src/engine/pattern.ts')
 }
 
 // The keys whose string values compile.ts compiles as patterns (in step predicates, and `pattern`

@@ -8,21 +8,17 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import ts from 'typescript'
+import { importSrc } from './lib/import-src.mjs'
 import { Ajv } from 'ajv'
 import standaloneCode from 'ajv/dist/standalone/index.js'
 import * as prettier from 'prettier'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const SCHEMA = join(ROOT, 'src/rules/schema.ts')
 export const OUT = join(ROOT, 'src/rules/validators.generated.ts')
 
 /** The schemas of src/rules/schema.ts (transpiled in memory: the source stays the one place they live). */
 async function loadSchemas() {
-  const js = ts.transpileModule(readFileSync(SCHEMA, 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }
-  }).outputText
-  return import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)
+  return importSrc('src/rules/schema.ts')
 }
 
 // ajv's runtime helper for minLength/maxLength (string length in code points), written out here so

@@ -3,27 +3,17 @@
 // and into the same tree (values, styles, anchors, aliases, ranges). Prints how many files each path
 // read; exits 1 on any difference. Part of the corpus run.
 // Usage: node scripts/yaml-tree-check.mjs [dir ...]   (default: ../shared/corpus)
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
+import { importSrc } from './lib/import-src.mjs'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const dirs = process.argv.slice(2)
 if (dirs.length === 0) dirs.push(resolve(ROOT, '../shared/corpus'))
 
-// yaml-tree.ts imports only `yaml`: transpile it next to the project's node_modules and load it.
-const ts = (await import('typescript')).default
-const out = join(ROOT, '.bench', 'yaml-tree-check', 'yaml-tree.mjs')
-mkdirSync(dirname(out), { recursive: true })
-const source = readFileSync(join(ROOT, 'src/workflow/yaml-tree.ts'), 'utf8')
-writeFileSync(
-  out,
-  ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 }
-  }).outputText
-)
-const { composeFast, fromDocument } = await import(pathToFileURL(out).href)
+const { composeFast, fromDocument } = await importSrc('src/workflow/yaml-tree.ts')
 const { Composer, Parser } = await import('yaml')
 
 function listYaml(dir) {
