@@ -60551,12 +60551,7 @@ function mapGet(map, key) {
     return undefined;
 }
 function mapHas(map, key) {
-    for (const pair of map.items) {
-        const k = pair.key;
-        if (k !== null && k.kind === 'scalar' && k.value === key)
-            return true;
-    }
-    return false;
+    return mapGet(map, key) !== undefined;
 }
 // ---------------------------------------------------------------------------------------------
 // The tokens

@@ -65,11 +65,7 @@ export function mapGet(map: YMap, key: string): YNode | null | undefined {
 }
 
 export function mapHas(map: YMap, key: string): boolean {
-  for (const pair of map.items) {
-    const k = pair.key
-    if (k !== null && k.kind === 'scalar' && k.value === key) return true
-  }
-  return false
+  return mapGet(map, key) !== undefined
 }
 
 // ---------------------------------------------------------------------------------------------
