@@ -34,9 +34,6 @@ import {
 import { composeFast, fromDocument, mapGet, mapHas, parseTokens } from './yaml-tree.js'
 import type { YMap, YNode } from './yaml-tree.js'
 
-type Node = YNode
-type YAMLMap = YMap
-
 const mapGetOf = (map: YMap | undefined, key: string): YNode | null | undefined =>
   map === undefined ? undefined : mapGet(map, key)
 
@@ -184,7 +181,7 @@ class Parser {
   }
 
   /** Counts a modelled step against `maxFileSteps` (aliases and composites can multiply them). */
-  countStep(at: Node | FileRange | undefined): void {
+  countStep(at: YNode | FileRange | undefined): void {
     if (++this.totalSteps > this.limits.maxFileSteps) {
       throw new LimitExceeded(
         `the file has more than ${this.limits.maxFileSteps} steps in all its jobs, composite actions expanded (limit maxFileSteps); the file was not checked`,
@@ -211,7 +208,7 @@ class Parser {
     return this.findings
   }
 
-  expect(node: Node | undefined, kind: 'map' | 'seq', what: string, at: FileRange): boolean {
+  expect(node: YNode | undefined, kind: 'map' | 'seq', what: string, at: FileRange): boolean {
     const k = kindOf(node)
     if (k === kind || k === 'null') return k === kind
     this.problem(
@@ -325,7 +322,7 @@ class Parser {
       return undefined
     }
     const range = this.ctx.range(e.value)
-    const style = (e.value as Node & { kind: 'scalar' }).style
+    const style = (e.value as YNode & { kind: 'scalar' }).style
     let lines: number[]
     if (style === 'BLOCK_LITERAL') {
       // A literal block keeps every line: content line i is on the line after the indicator, plus i.
@@ -397,7 +394,7 @@ class Parser {
 
   /** A `parallel:` block: its steps run at the same time; they share a group number in the job. */
   parallel(
-    map: YAMLMap,
+    map: YMap,
     localIndex: number,
     jobLabel: string,
     inherited: Record<string, Scalar>,
@@ -439,7 +436,7 @@ class Parser {
   }
 
   step(
-    map: YAMLMap,
+    map: YMap,
     localIndex: number,
     index: number,
     jobLabel: string,
@@ -741,7 +738,7 @@ class Parser {
     return []
   }
 
-  workflow(root: YAMLMap): Workflow {
+  workflow(root: YMap): Workflow {
     const es = entries(this.ctx, root)
     this.unknownKeys(es, WORKFLOW_KEYS, 'the workflow')
     const get = (k: string) => es.find((x) => x.key === k)
@@ -801,7 +798,7 @@ class Parser {
     return inputs ? entries(this.ctx, inputs).map((x) => x.key) : []
   }
 
-  composite(root: YAMLMap): Workflow | undefined {
+  composite(root: YMap): Workflow | undefined {
     const es = entries(this.ctx, root)
     this.unknownKeys(es, ACTION_KEYS, 'the action')
     const get = (k: string) => es.find((x) => x.key === k)
@@ -1029,7 +1026,7 @@ export function nestingDepth(text: string, limit: number): number {
 
 interface Loaded {
   ctx?: NodeContext
-  root?: YAMLMap
+  root?: YMap
   findings: Finding[]
   /** The source lines, split when first asked for (only files with a marker comment need them). */
   lines: () => string[]
@@ -1231,12 +1228,12 @@ function firstLine(s: string): string {
  * one finding where it was hit: a partial model would give findings that are not true.
  */
 function build(
-  loaded: Loaded & { ctx: NodeContext; root: YAMLMap },
+  loaded: Loaded & { ctx: NodeContext; root: YMap },
   limits: ParseLimits,
   readFile: FileReader,
   cache: Map<string, ParseResult>,
   stack: string[],
-  make: (p: Parser, root: YAMLMap) => Workflow | undefined
+  make: (p: Parser, root: YMap) => Workflow | undefined
 ): { workflow?: Workflow; findings: Finding[] } {
   const p = new Parser(loaded.ctx, limits, readFile, cache, stack)
   try {
@@ -1298,7 +1295,7 @@ function memoized(readFile: FileReader): FileReader {
 }
 
 /** Whether a parsed mapping looks like a composite (or other) action file rather than a workflow. */
-function isActionFile(path: string, root: YAMLMap): boolean {
+function isActionFile(path: string, root: YMap): boolean {
   return /(^|\/)action\.ya?ml$/.test(path) || (mapHas(root, 'runs') && !mapHas(root, 'jobs'))
 }
 

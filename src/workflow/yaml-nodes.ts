@@ -6,14 +6,12 @@ import type { LineCounter } from 'yaml'
 import type { FileRange } from '../types.js'
 import type { YAlias, YMap, YNode, YPair, YScalar, YSeq } from './yaml-tree.js'
 
-type Node = YNode
-
 /** Thrown when reading a file would take more work than a limit allows; the file gets one finding. */
 export class LimitExceeded extends Error {
   constructor(
     message: string,
     /** Where the limit was hit: a node of the file being read, or a range in it. */
-    readonly at: Node | FileRange | undefined
+    readonly at: YNode | FileRange | undefined
   ) {
     super(message)
     this.name = 'LimitExceeded'
@@ -29,13 +27,13 @@ export class NodeContext {
     readonly text: string,
     readonly lineCounter: LineCounter,
     /** Each alias's anchored node (see `inspect`): resolving is a lookup, not a walk of the document. */
-    readonly aliases: Map<YAlias, Node>,
+    readonly aliases: Map<YAlias, YNode>,
     readonly maxAliases: number,
     readonly maxNodes: number
   ) {}
 
   /** The range of a node (start to the end of its value), or of an offset pair. */
-  range(node: Node | null | undefined, fallback?: FileRange): FileRange {
+  range(node: YNode | null | undefined, fallback?: FileRange): FileRange {
     const r = node?.range
     if (!r) return fallback ?? { file: this.file, line: 1, column: 1, endLine: 1, endColumn: 1 }
     return this.offsets(r[0], r[1])
@@ -62,14 +60,14 @@ export class NodeContext {
    * Every node the model reads passes here: counts the work (aliases can make a small file
    * describe a huge tree) and follows an alias to its anchored node (undefined when it dangles).
    */
-  deref(node: Node | null | undefined): Node | undefined {
+  deref(node: YNode | null | undefined): YNode | undefined {
     if (++this.nodesVisited > this.maxNodes) {
       throw new LimitExceeded(
         `reading the file needs more than ${this.maxNodes} YAML nodes (limit maxNodes); the file was not checked`,
-        node as Node
+        node as YNode
       )
     }
-    const n = node as Node | null | undefined
+    const n = node as YNode | null | undefined
     if (n !== null && n !== undefined && n.kind === 'alias') {
       if (++this.aliasesResolved > this.maxAliases) {
         throw new LimitExceeded(
@@ -84,17 +82,17 @@ export class NodeContext {
 }
 
 /** Collections, aliases and anchored scalars: a plain scalar has nothing for `inspect`. */
-function worthVisiting(x: Node | null): boolean {
+function worthVisiting(x: YNode | null): boolean {
   return x !== null && (x.kind !== 'scalar' || x.anchor !== undefined)
 }
 
 /** What one walk over a parsed document finds. */
 export interface Inspection {
-  aliases: Map<YAlias, Node>
+  aliases: Map<YAlias, YNode>
   /** Keys repeated in the same mapping (after the first), with the first occurrence. */
-  duplicates: { key: Node; first: Node; text: string }[]
+  duplicates: { key: YNode; first: YNode; text: string }[]
   /** The first node nested deeper than the limit, if any. */
-  tooDeep?: Node
+  tooDeep?: YNode
 }
 
 /**
@@ -102,16 +100,16 @@ export interface Inspection {
  * resolves every alias to the last anchor of its name before it, finds duplicate keys with a set per
  * mapping (yaml's own check is quadratic in the mapping's size) and measures the nesting depth.
  */
-export function inspect(contents: Node | null, maxDepth: number): Inspection {
-  const aliases = new Map<YAlias, Node>()
-  const anchors = new Map<string, Node>()
+export function inspect(contents: YNode | null, maxDepth: number): Inspection {
+  const aliases = new Map<YAlias, YNode>()
+  const anchors = new Map<string, YNode>()
   const duplicates: Inspection['duplicates'] = []
-  let tooDeep: Node | undefined
+  let tooDeep: YNode | undefined
   // Two parallel stacks (node, depth): no allocation per node.
-  const nodes: (Node | null)[] = [contents]
+  const nodes: (YNode | null)[] = [contents]
   const depths: number[] = [0]
   while (nodes.length > 0) {
-    const n = nodes.pop() as Node | null
+    const n = nodes.pop() as YNode | null
     const depth = depths.pop() as number
     if (n === null) continue
     if (n.kind === 'alias') {
@@ -135,7 +133,7 @@ export function inspect(contents: Node | null, maxDepth: number): Inspection {
         }
       }
       if (items.length > 16) {
-        const seen = new Map<unknown, Node>()
+        const seen = new Map<unknown, YNode>()
         for (const pair of items) {
           const k = pair.key
           if (k === null || k.kind !== 'scalar') continue
@@ -173,14 +171,14 @@ export function inspect(contents: Node | null, maxDepth: number): Inspection {
 
 export type Kind = 'map' | 'seq' | 'scalar' | 'null'
 
-export function kindOf(node: Node | null | undefined): Kind {
+export function kindOf(node: YNode | null | undefined): Kind {
   if (node === undefined || node === null) return 'null'
   if (node.kind === 'scalar') return node.value === null ? 'null' : 'scalar'
   if (node.kind === 'alias') return 'null'
   return node.kind
 }
 
-export function describe(node: Node | null | undefined): string {
+export function describe(node: YNode | null | undefined): string {
   const k = kindOf(node)
   if (k === 'map') return 'a mapping'
   if (k === 'seq') return 'a list'
@@ -192,8 +190,8 @@ export function describe(node: Node | null | undefined): string {
 /** A mapping entry with its resolved key text and value node. */
 export interface Entry {
   key: string
-  keyNode: Node | undefined
-  value: Node | undefined
+  keyNode: YNode | undefined
+  value: YNode | undefined
   pair: YPair
 }
 
@@ -217,16 +215,16 @@ export function entries(ctx: NodeContext, map: YMap): Entry[] {
   return out
 }
 
-export function asMap(node: Node | null | undefined): YMap | undefined {
+export function asMap(node: YNode | null | undefined): YMap | undefined {
   return node !== null && node !== undefined && node.kind === 'map' ? node : undefined
 }
 
-export function asSeq(node: Node | null | undefined): YSeq | undefined {
+export function asSeq(node: YNode | null | undefined): YSeq | undefined {
   return node !== null && node !== undefined && node.kind === 'seq' ? node : undefined
 }
 
 /** The scalar's text: strings as they are, numbers and booleans as written in the source. */
-export function scalarText(node: Node | null | undefined): string | undefined {
+export function scalarText(node: YNode | null | undefined): string | undefined {
   if (node === null || node === undefined || node.kind !== 'scalar') return undefined
   if (node.value === null) return undefined
   return typeof node.value === 'string' ? node.value : String(node.value)
