@@ -61550,13 +61550,17 @@ class Parser {
         }
         return undefined;
     }
+    /** The notice for a local action whose steps cannot be looked into, and why. */
+    unresolvedAction(uses, why) {
+        this.problem(`local action \`${uses.raw}\` cannot be checked: ${why}; its steps are not looked into`, uses.range, 'notice', UNRESOLVED_ACTION);
+    }
     /** Expands a `uses: ./path` step with the composite's steps, or marks it unresolved. */
     expand(step, out) {
         const uses = step.uses;
         const resolved = resolveLocalAction(uses.raw, this.readFile);
         if ('error' in resolved) {
             step.unresolved = resolved.error;
-            this.problem(`local action \`${uses.raw}\` cannot be checked: ${resolved.error}; its steps are not looked into`, uses.range, 'notice', UNRESOLVED_ACTION);
+            this.unresolvedAction(uses, resolved.error);
             return;
         }
         if (this.stack.includes(resolved.path)) {
@@ -61577,7 +61581,7 @@ class Parser {
                 : `${resolved.path} could not be parsed`;
             // A JavaScript or Docker action of the repository has no steps to look into; a broken file does.
             if (!composite)
-                this.problem(`local action \`${uses.raw}\` cannot be checked: ${step.unresolved}; its steps are not looked into`, uses.range, 'notice', UNRESOLVED_ACTION);
+                this.unresolvedAction(uses, step.unresolved);
             return;
         }
         step.expanded = true;
@@ -76350,18 +76354,17 @@ function prFile(f) {
 }
 function createApi(opts) {
     const baseUrl = opts.baseUrl || process.env.GITHUB_API_URL || 'https://api.github.com';
+    // Retry once after the wait GitHub asks for, then give up; either way the run is told.
+    const onLimit = (what) => (after, options, _o, count) => {
+        opts.warn(`GitHub API ${what} hit on ${options.method} ${options.url}; ${count < 2 ? `retrying in ${after} s` : 'giving up'}`);
+        return count < 2;
+    };
     const octokit = getOctokit(opts.token, {
         baseUrl,
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
         throttle: {
-            onRateLimit: (after, options, _o, count) => {
-                opts.warn(`GitHub API rate limit hit on ${options.method} ${options.url}; ${count < 2 ? `retrying in ${after} s` : 'giving up'}`);
-                return count < 2;
-            },
-            onSecondaryRateLimit: (after, options, _o, count) => {
-                opts.warn(`GitHub API secondary rate limit hit on ${options.method} ${options.url}; ${count < 2 ? `retrying in ${after} s` : 'giving up'}`);
-                return count < 2;
-            }
+            onRateLimit: onLimit('rate limit'),
+            onSecondaryRateLimit: onLimit('secondary rate limit')
         }
     }, retry, throttling);
     return {

@@ -18680,13 +18680,17 @@ class Parser {
         }
         return undefined;
     }
+    /** The notice for a local action whose steps cannot be looked into, and why. */
+    unresolvedAction(uses, why) {
+        this.problem(`local action \`${uses.raw}\` cannot be checked: ${why}; its steps are not looked into`, uses.range, 'notice', UNRESOLVED_ACTION);
+    }
     /** Expands a `uses: ./path` step with the composite's steps, or marks it unresolved. */
     expand(step, out) {
         const uses = step.uses;
         const resolved = resolveLocalAction(uses.raw, this.readFile);
         if ('error' in resolved) {
             step.unresolved = resolved.error;
-            this.problem(`local action \`${uses.raw}\` cannot be checked: ${resolved.error}; its steps are not looked into`, uses.range, 'notice', UNRESOLVED_ACTION);
+            this.unresolvedAction(uses, resolved.error);
             return;
         }
         if (this.stack.includes(resolved.path)) {
@@ -18707,7 +18711,7 @@ class Parser {
                 : `${resolved.path} could not be parsed`;
             // A JavaScript or Docker action of the repository has no steps to look into; a broken file does.
             if (!composite)
-                this.problem(`local action \`${uses.raw}\` cannot be checked: ${step.unresolved}; its steps are not looked into`, uses.range, 'notice', UNRESOLVED_ACTION);
+                this.unresolvedAction(uses, step.unresolved);
             return;
         }
         step.expanded = true;

@@ -90,34 +90,23 @@ export interface ApiOptions {
 
 export function createApi(opts: ApiOptions): GitHubApi {
   const baseUrl = opts.baseUrl || process.env.GITHUB_API_URL || 'https://api.github.com'
+  // Retry once after the wait GitHub asks for, then give up; either way the run is told.
+  const onLimit =
+    (what: string) =>
+    (after: number, options: { method: string; url: string }, _o: unknown, count: number) => {
+      opts.warn(
+        `GitHub API ${what} hit on ${options.method} ${options.url}; ${count < 2 ? `retrying in ${after} s` : 'giving up'}`
+      )
+      return count < 2
+    }
   const octokit = getOctokit(
     opts.token,
     {
       baseUrl,
       retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
       throttle: {
-        onRateLimit: (
-          after: number,
-          options: { method: string; url: string },
-          _o: unknown,
-          count: number
-        ) => {
-          opts.warn(
-            `GitHub API rate limit hit on ${options.method} ${options.url}; ${count < 2 ? `retrying in ${after} s` : 'giving up'}`
-          )
-          return count < 2
-        },
-        onSecondaryRateLimit: (
-          after: number,
-          options: { method: string; url: string },
-          _o: unknown,
-          count: number
-        ) => {
-          opts.warn(
-            `GitHub API secondary rate limit hit on ${options.method} ${options.url}; ${count < 2 ? `retrying in ${after} s` : 'giving up'}`
-          )
-          return count < 2
-        }
+        onRateLimit: onLimit('rate limit'),
+        onSecondaryRateLimit: onLimit('secondary rate limit')
       }
     },
     retry,

@@ -572,18 +572,23 @@ class Parser {
     return undefined
   }
 
+  /** The notice for a local action whose steps cannot be looked into, and why. */
+  unresolvedAction(uses: UsesRef, why: string): void {
+    this.problem(
+      `local action \`${uses.raw}\` cannot be checked: ${why}; its steps are not looked into`,
+      uses.range,
+      'notice',
+      UNRESOLVED_ACTION
+    )
+  }
+
   /** Expands a `uses: ./path` step with the composite's steps, or marks it unresolved. */
   expand(step: Step, out: Step[]): void {
     const uses = step.uses as UsesRef
     const resolved = resolveLocalAction(uses.raw, this.readFile)
     if ('error' in resolved) {
       step.unresolved = resolved.error
-      this.problem(
-        `local action \`${uses.raw}\` cannot be checked: ${resolved.error}; its steps are not looked into`,
-        uses.range,
-        'notice',
-        UNRESOLVED_ACTION
-      )
+      this.unresolvedAction(uses, resolved.error)
       return
     }
     if (this.stack.includes(resolved.path)) {
@@ -618,13 +623,7 @@ class Parser {
         ? `${resolved.path} is not a composite action`
         : `${resolved.path} could not be parsed`
       // A JavaScript or Docker action of the repository has no steps to look into; a broken file does.
-      if (!composite)
-        this.problem(
-          `local action \`${uses.raw}\` cannot be checked: ${step.unresolved}; its steps are not looked into`,
-          uses.range,
-          'notice',
-          UNRESOLVED_ACTION
-        )
+      if (!composite) this.unresolvedAction(uses, step.unresolved)
       return
     }
     step.expanded = true
